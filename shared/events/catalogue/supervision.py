@@ -1,0 +1,19 @@
+"""Events recorded by supervision (clocks and obligations). DOMAIN.md §4–5."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from shared.events.base import EventData, event
+
+
+@event("supervision", "clock_started")
+class ClockStarted(EventData):
+    """A statutory clock starts (D1–D8)."""
+
+    case_id: str
+    kind: str
+    rule: str
+    started_at: datetime
+    due_at: datetime
+    unit_id: str | None = None
