@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     reporting_port: int = DEFAULT_PORTS["reporting"]
     host: str = "127.0.0.1"
     log_level: str = "INFO"
+    #: Largest request body accepted, in bytes; larger ones get 413.
+    max_body_bytes: int = Field(default=1_048_576, gt=0)
 
     # --- storage -------------------------------------------------------------------------------
     #: One database per service. Empty means ``sqlite+aiosqlite:///<data_dir>/<service>.db``.

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, DateTime, Index, Integer, LargeBinary, MetaData, String, Table
+from sqlalchemy import JSON, Column, Index, Integer, LargeBinary, MetaData, String, Table
 
 from shared.store.schema import Position
+from shared.store.types import UtcDateTime
 
 metadata = MetaData()
 
@@ -17,7 +18,7 @@ bus_log = Table(
     Column("key", LargeBinary, nullable=False),
     Column("headers", JSON, nullable=False),
     Column("value", LargeBinary, nullable=False),
-    Column("appended_at", DateTime(timezone=True), nullable=False),
+    Column("appended_at", UtcDateTime(), nullable=False),
     Index("ix_bus_log_topic_partition_position", "topic", "partition", "position"),
 )
 

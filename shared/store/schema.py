@@ -10,7 +10,6 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Column,
-    DateTime,
     Integer,
     MetaData,
     String,
@@ -18,6 +17,8 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+
+from shared.store.types import UtcDateTime
 
 metadata = MetaData()
 
@@ -33,7 +34,7 @@ events = Table(
     Column("version", Integer, nullable=False),
     Column("type", String(120), nullable=False),
     Column("envelope", JSON, nullable=False),
-    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
     UniqueConstraint("stream_id", "version", name="uq_events_stream_version"),
 )
 
@@ -45,8 +46,8 @@ outbox = Table(
     Column("topic", String(120), nullable=False),
     Column("key", String(80), nullable=False),
     Column("envelope", JSON, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("published_at", DateTime(timezone=True), nullable=True, index=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("published_at", UtcDateTime(), nullable=True, index=True),
 )
 
 processed_events = Table(
@@ -54,7 +55,7 @@ processed_events = Table(
     metadata,
     Column("consumer", String(80), primary_key=True),
     Column("event_id", String(36), primary_key=True),
-    Column("processed_at", DateTime(timezone=True), nullable=False),
+    Column("processed_at", UtcDateTime(), nullable=False),
 )
 
 dead_letters = Table(
@@ -70,7 +71,7 @@ dead_letters = Table(
     Column("raw", Text, nullable=True),
     Column("error", Text, nullable=False),
     Column("attempts", Integer, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("resolved_at", DateTime(timezone=True), nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("resolved_at", UtcDateTime(), nullable=True),
     UniqueConstraint("consumer", "event_id", name="uq_dead_letters_consumer_event"),
 )

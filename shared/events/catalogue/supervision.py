@@ -17,3 +17,14 @@ class ClockStarted(EventData):
     started_at: datetime
     due_at: datetime
     unit_id: str | None = None
+
+
+@event("supervision", "clock_stopped")
+class ClockStopped(EventData):
+    """A clock's obligation is fulfilled (``met`` / ``met_late``) or no longer applies (``cancelled``)."""
+
+    case_id: str
+    kind: str
+    stopped_at: datetime
+    outcome: str  # met | met_late | cancelled
+    reason: str = ""

@@ -1,0 +1,23 @@
+"""Read queries on reporting's read models."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from services.reporting.tables import history
+from shared.store.db import Database
+
+
+async def case_history(db: Database, case_id: str) -> list[dict[str, Any]]:
+    """The case's events from every service, oldest first (ties kept in arrival order)."""
+    async with db.read() as conn:
+        rows = (
+            await conn.execute(
+                select(history.c.envelope)
+                .where(history.c.case_id == case_id)
+                .order_by(history.c.time, history.c.position)
+            )
+        ).all()
+    return [r.envelope for r in rows]

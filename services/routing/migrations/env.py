@@ -1,0 +1,3 @@
+from shared.store.migrate import run_env
+
+run_env()

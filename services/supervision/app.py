@@ -1,0 +1,31 @@
+"""The composition root of supervision: the only place that wires database, bus, clock and auth."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from services.supervision.api import clocks
+from services.supervision.handlers.clocks import case_events_handler
+from shared.clock import Clock
+from shared.consumers.runner import Consumer
+from shared.runtime import Runtime
+from shared.service_app import build_service_app
+from shared.settings import Settings
+
+
+def consumers(runtime: Runtime) -> list[Consumer]:
+    return [Consumer("cases", [runtime.topic("intake"), runtime.topic("routing")], case_events_handler(runtime))]
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
+    return build_service_app(
+        "supervision",
+        settings or Settings(),
+        package_dir=Path(__file__).parent,
+        description="Statutory clocks (D1–D8), urging, supervision notices and escalation.",
+        routers=[clocks.router],
+        consumers=consumers,
+        clock=clock,
+    )
