@@ -78,9 +78,9 @@ def run_all(settings: Settings) -> int:
         print("Logs:", settings.data_dir.resolve(), "(one file per service). Ctrl-C stops all four.", flush=True)
 
     while not stopping:
-        for service, proc in procs.items():
+        for name, proc in procs.items():
             if proc.poll() is not None:
-                print(f"{service} stopped (exit {proc.returncode}); stopping the others", file=sys.stderr)
+                print(f"{name} stopped (exit {proc.returncode}); stopping the others", file=sys.stderr)
                 stopping = True
         time.sleep(0.3)
 

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from shared.events.base import EventData
 from shared.events.envelope import CloudEvent, new_event
 from shared.runtime import Runtime
+from shared.web.correlation import get_correlation_id
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ async def record(
             subject=stream_id,
             time=now,
             sequence=expected_version + i,
-            correlationid=(cause.correlationid if cause else None) or correlation_id,
+            correlationid=(cause.correlationid if cause else None) or correlation_id or get_correlation_id(),
             causationid=cause.id if cause else None,
             actor=actor.id,
             actorunit=actor.unit,

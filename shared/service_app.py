@@ -6,6 +6,9 @@ here; this module only does what all four would otherwise repeat.
 
 from __future__ import annotations
 
+import asyncio
+import inspect
+import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -20,6 +23,26 @@ from shared.store.migrate import service_history
 from shared.web.admin import admin_router
 from shared.web.app import base_app
 from shared.web.health import add_readiness_check
+from shared.web.metrics import Metrics, get_metrics
+
+log = logging.getLogger("xinfang.runtime")
+
+GAUGE_INTERVAL_S = 5.0
+
+
+async def _update_gauges(runtime: Runtime, metrics: Metrics) -> None:
+    """Keep ``xinfang_outbox_backlog`` and ``xinfang_consumer_lag`` current for /metrics."""
+    while True:
+        try:
+            metrics.set_outbox_backlog(await runtime.relay.backlog())
+            for runner in runtime.runners:
+                lag = await runner.subscriber.lag()
+                metrics.set_consumer_lag(runner.consumer.name, ",".join(runner.consumer.topics), lag)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.warning("could not update gauges", exc_info=True)
+        await asyncio.sleep(GAUGE_INTERVAL_S)
 
 
 def build_service_app(
@@ -41,12 +64,14 @@ def build_service_app(
         await runtime.start()
         if on_start is not None:
             result = on_start(runtime)
-            if hasattr(result, "__await__"):
-                await result  # type: ignore[misc]
+            if inspect.isawaitable(result):
+                await result
         add_readiness_check(app, "database_and_bus", runtime.ready)
+        gauges = asyncio.create_task(_update_gauges(runtime, get_metrics(app)))
         try:
             yield
         finally:
+            gauges.cancel()
             await runtime.stop()
 
     app = base_app(service, settings, title=f"xinfang {service}", lifespan=lifespan, description=description)

@@ -28,6 +28,7 @@ from shared.bus.base import Delivery, Subscriber
 from shared.events.envelope import CloudEvent
 from shared.store.db import Database
 from shared.store.schema import dead_letters, processed_events
+from shared.web.correlation import correlation_context
 
 log = logging.getLogger("xinfang.consumer")
 
@@ -136,6 +137,10 @@ class ConsumerRunner:
             return
         if await self._already_done(event.id):
             return
+        with correlation_context(event.correlationid or event.id):
+            await self._handle_event(delivery, event)
+
+    async def _handle_event(self, delivery: Delivery, event: CloudEvent) -> None:
         attempt = 0
         while True:
             attempt += 1

@@ -134,9 +134,11 @@ async def test_d_events_of_one_case_arrive_in_order_across_partitions(backend: B
 class SlowPublisher:
     """Publishes record by record, slowly, so the relay can be killed in the middle of a batch."""
 
-    def __init__(self, inner: Publisher) -> None:
+    def __init__(self, inner: Publisher, kill_after: int) -> None:
         self.inner = inner
         self.sent = 0
+        self.kill_after = kill_after
+        self.reached = asyncio.Event()
 
     async def start(self) -> None: ...
     async def stop(self) -> None: ...
@@ -145,16 +147,17 @@ class SlowPublisher:
         for r in records:
             await self.inner.publish([r])
             self.sent += 1
+            if self.sent >= self.kill_after:
+                self.reached.set()
             await asyncio.sleep(0.01)
 
 
 async def test_e_a_relay_killed_mid_batch_loses_nothing_and_doubles_nothing(backend: Backend) -> None:
     store = EventStore(backend.topic())
     appended = [await append_one(backend.db, store, f"case-{i % 5}", i // 5 + 1) for i in range(30)]
-    slow = SlowPublisher(await backend.publisher())
+    slow = SlowPublisher(await backend.publisher(), kill_after=10)
     doomed = asyncio.create_task(Relay(backend.db, slow, batch_size=30).run_once())
-    while slow.sent < 10:
-        await asyncio.sleep(0.005)
+    await slow.reached.wait()
     doomed.cancel()  # killed after publishing part of the batch, before marking anything
     with pytest.raises(asyncio.CancelledError):
         await doomed
