@@ -7,7 +7,9 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from services.supervision.api import clocks
-from services.supervision.handlers.clocks import case_events_handler
+from services.supervision.domain.calendar import StatutoryCalendar
+from services.supervision.domain.policies import load_policies
+from services.supervision.handlers.clocks import Deadlines, case_events_handler
 from shared.clock import Clock
 from shared.consumers.runner import Consumer
 from shared.runtime import Runtime
@@ -16,7 +18,12 @@ from shared.settings import Settings
 
 
 def consumers(runtime: Runtime) -> list[Consumer]:
-    return [Consumer("cases", [runtime.topic("intake"), runtime.topic("routing")], case_events_handler(runtime))]
+    directory = runtime.settings.directory_dir
+    deadlines = Deadlines(
+        StatutoryCalendar.from_directory(directory / "calendar"), load_policies(directory / "clock_policies.yaml")
+    )
+    topics = [runtime.topic("intake"), runtime.topic("routing")]
+    return [Consumer("cases", topics, case_events_handler(runtime, deadlines))]
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:

@@ -21,8 +21,14 @@ def _aware(value: datetime | None) -> datetime | None:
 async def case_clocks(db: Database, case_id: str, now: datetime) -> list[dict[str, Any]]:
     async with db.read() as conn:
         rows = (
-            await conn.execute(select(clocks).where(clocks.c.case_id == case_id).order_by(clocks.c.started_at))
-        ).mappings().all()
+            (
+                await conn.execute(
+                    select(clocks).where(clocks.c.case_id == case_id).order_by(clocks.c.started_at)
+                )
+            )
+            .mappings()
+            .all()
+        )
     out = []
     for r in rows:
         due = _aware(r["due_at"])

@@ -61,3 +61,19 @@ async def test_the_same_idempotency_key_returns_the_same_case(settings: Settings
         again = await svc["intake"].post("/petitions", json=petition_body(), headers=headers)
         assert first.status_code == 201 and again.status_code == 200
         assert first.json()["case_id"] == again.json()["case_id"]
+
+
+async def test_the_d1_deadline_moves_past_the_national_day_holiday(settings: Settings) -> None:
+    """D1: 15 days from 2026-09-20 end on 10-05, a holiday; the period ends on the next working day."""
+    headers = auth(settings)
+    body = petition_body(received_at="2026-09-20T10:00:00+08:00")
+    async with in_process(settings) as svc:
+        case_id = (await svc["intake"].post("/petitions", json=body, headers=headers)).json()["case_id"]
+
+        async def dispatch_clock():  # type: ignore[no-untyped-def]
+            clocks = (await svc["supervision"].get(f"/cases/{case_id}/clocks", headers=headers)).json()
+            return next((c for c in clocks if c["kind"] == "dispatch"), None)
+
+        clock = await wait_until(dispatch_clock)
+        assert clock["rule"] == "D1"
+        assert clock["due_at"] == "2026-10-09T00:00:00+08:00"  # 24:00 of Thursday 10-08

@@ -2,17 +2,21 @@
 
 D1 (dispatch) starts at the real receipt time (D8: a backdated registration runs from when the
 petition was received) and is met when routing forwards or assigns the case; D2 (acceptance) then
-starts for the competent unit.
+starts for the competent unit. Lengths come from ``data/clock_policies.yaml``, deadlines from the
+statutory calendar (``services/supervision/domain/periods.py``).
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.supervision.domain.calendar import StatutoryCalendar
+from services.supervision.domain.periods import period_end
+from services.supervision.domain.policies import PolicySet
 from services.supervision.tables import clocks
 from shared.events.catalogue.intake import PetitionRegistered
 from shared.events.catalogue.routing import CaseRouted
@@ -21,14 +25,20 @@ from shared.events.envelope import CloudEvent
 from shared.recorder import record
 from shared.runtime import Runtime
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
+@dataclass(frozen=True)
+class Deadlines:
+    """The statutory calendar and the clock policies, loaded once per app."""
 
-def period_end(start: datetime, days: int) -> datetime:
-    """Placeholder for the statutory calendar: N calendar days, ending 24:00 Asia/Shanghai."""
-    start_day: date = start.astimezone(SHANGHAI).date()
-    last = start_day + timedelta(days=days)
-    return datetime.combine(last + timedelta(days=1), time(0), tzinfo=SHANGHAI)
+    calendar: StatutoryCalendar
+    policies: PolicySet
+
+    def started(self, case_id: str, kind: str, at: datetime, unit_id: str | None) -> ClockStarted:
+        policy = self.policies.get(kind)
+        deadline = period_end(at, policy.length, policy.unit, self.calendar)
+        return ClockStarted(
+            case_id=case_id, kind=kind, rule=policy.rule, started_at=at, due_at=deadline.due_at, unit_id=unit_id
+        )
 
 
 async def _start(conn: AsyncConnection, runtime: Runtime, cause: CloudEvent, started: ClockStarted) -> None:
@@ -48,10 +58,14 @@ async def _start(conn: AsyncConnection, runtime: Runtime, cause: CloudEvent, sta
     )
 
 
-async def _stop(conn: AsyncConnection, runtime: Runtime, cause: CloudEvent, case_id: str, kind: str, at: datetime) -> None:
+async def _stop(
+    conn: AsyncConnection, runtime: Runtime, cause: CloudEvent, case_id: str, kind: str, at: datetime
+) -> None:
     row = (
-        await conn.execute(select(clocks).where(clocks.c.case_id == case_id, clocks.c.kind == kind))
-    ).mappings().first()
+        (await conn.execute(select(clocks).where(clocks.c.case_id == case_id, clocks.c.kind == kind)))
+        .mappings()
+        .first()
+    )
     if row is None or row["state"] not in ("running", "paused"):
         return
     outcome = "met" if at <= row["due_at"] else "met_late"
@@ -59,41 +73,21 @@ async def _stop(conn: AsyncConnection, runtime: Runtime, cause: CloudEvent, case
     version = await runtime.store.version(conn, case_id)
     await record(conn, runtime, case_id, version, [stopped], cause=cause)
     await conn.execute(
-        update(clocks).where(clocks.c.case_id == case_id, clocks.c.kind == kind).values(state=outcome, stopped_at=at)
+        update(clocks)
+        .where(clocks.c.case_id == case_id, clocks.c.kind == kind)
+        .values(state=outcome, stopped_at=at)
     )
 
 
-def case_events_handler(runtime: Runtime):  # type: ignore[no-untyped-def]
+def case_events_handler(runtime: Runtime, deadlines: Deadlines):  # type: ignore[no-untyped-def]
     async def handle(conn: AsyncConnection, event: CloudEvent) -> None:
         payload = event.payload()
         if isinstance(payload, PetitionRegistered):
-            await _start(
-                conn,
-                runtime,
-                event,
-                ClockStarted(
-                    case_id=payload.case_id,
-                    kind="dispatch",
-                    rule="D1",
-                    started_at=payload.received_at,
-                    due_at=period_end(payload.received_at, 15),
-                    unit_id=payload.received_by,
-                ),
-            )
+            started = deadlines.started(payload.case_id, "dispatch", payload.received_at, payload.received_by)
+            await _start(conn, runtime, event, started)
         elif isinstance(payload, CaseRouted) and payload.disposition in ("forwarded", "assigned"):
             await _stop(conn, runtime, event, payload.case_id, "dispatch", event.time)
-            await _start(
-                conn,
-                runtime,
-                event,
-                ClockStarted(
-                    case_id=payload.case_id,
-                    kind="acceptance",
-                    rule="D2",
-                    started_at=event.time,
-                    due_at=period_end(event.time, 15),
-                    unit_id=payload.unit_id,
-                ),
-            )
+            started = deadlines.started(payload.case_id, "acceptance", event.time, payload.unit_id)
+            await _start(conn, runtime, event, started)
 
     return handle
