@@ -89,3 +89,45 @@ def processes(env_overrides: dict[str, str], data_dir: Path) -> Iterator[dict[st
                 proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+class ServiceProcesses:
+    """The four services as processes that a test can kill and restart one by one."""
+
+    def __init__(self, env_overrides: dict[str, str], data_dir: Path) -> None:
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("XINFANG_")}
+        self.env.update(env_overrides)
+        self.env["XINFANG_DATA_DIR"] = str(data_dir)
+        self.data_dir = data_dir
+        self.ports = {s: free_port() for s in SERVICES}
+        for service, port in self.ports.items():
+            self.env[f"XINFANG_{service.upper()}_PORT"] = str(port)
+        self.procs: dict[str, subprocess.Popen[bytes]] = {}
+
+    def url(self, service: str) -> str:
+        return f"http://127.0.0.1:{self.ports[service]}"
+
+    def start(self, service: str) -> None:
+        log = open(self.data_dir / f"{service}.log", "ab")  # noqa: SIM115
+        self.procs[service] = subprocess.Popen(
+            [sys.executable, "-m", "shared.cli", "serve", service], env=self.env, stdout=log, stderr=subprocess.STDOUT
+        )
+        if not wait_for_port(self.ports[service], timeout=60):
+            tail = (self.data_dir / f"{service}.log").read_text(errors="replace")[-3000:]
+            raise AssertionError(f"{service} did not start:\n{tail}")
+
+    def kill(self, service: str) -> None:
+        """SIGKILL: no shutdown hooks, as a crash or an OOM kill."""
+        proc = self.procs.pop(service)
+        proc.kill()
+        proc.wait(timeout=10)
+
+    def stop_all(self) -> None:
+        for proc in self.procs.values():
+            proc.terminate()
+        for proc in self.procs.values():
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        self.procs.clear()
