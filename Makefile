@@ -42,6 +42,10 @@ e2e: $(STAMP)
 routing-eval: $(STAMP)
 	$(BIN)/python -m services.routing.eval $(EVAL_SET)
 
+## bench: measure the router and the whole flow on both stacks; appends to docs/benchmarks.md
+bench: $(STAMP)
+	$(BIN)/python -m tests.bench.run --write docs/benchmarks.md
+
 ## asyncapi: regenerate docs/asyncapi.yaml from the event catalogue
 asyncapi: $(STAMP)
 	$(BIN)/python -m shared.events.asyncapi --write docs/asyncapi.yaml

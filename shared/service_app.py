@@ -17,6 +17,7 @@ from fastapi import APIRouter, FastAPI
 
 from shared.clock import Clock, SystemClock
 from shared.consumers.runner import Consumer
+from shared.privacy.scrub import install_log_scrubber
 from shared.runtime import Runtime
 from shared.settings import Settings
 from shared.store.migrate import service_history
@@ -75,6 +76,7 @@ def build_service_app(
             await runtime.stop()
 
     app = base_app(service, settings, title=f"xinfang {service}", lifespan=lifespan, description=description)
+    install_log_scrubber()  # P1: no readable ID number or phone in any log line
     app.state.runtime = runtime
     for router in routers:
         app.include_router(router)

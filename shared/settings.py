@@ -13,6 +13,8 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.privacy.keys import check_configuration
+
 ServiceName = Literal["intake", "routing", "supervision", "reporting"]
 SERVICES: tuple[ServiceName, ...] = ("intake", "routing", "supervision", "reporting")
 
@@ -25,7 +27,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="XINFANG_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="XINFANG_", extra="ignore", hide_input_in_errors=True)
 
     # --- running -------------------------------------------------------------------------------
     mode: Literal["embedded", "production"] = "embedded"
@@ -70,6 +72,16 @@ class Settings(BaseSettings):
     jwt_issuer: str = ""
     jwt_audience: str = ""
 
+    # --- personal data (DOMAIN.md P1-P4; shared/privacy) --------------------------------------
+    #: Master keys wrapping each petitioner's data key: ``kid:base64url(32 bytes)``, comma-separated,
+    #: the first wraps new keys (rotation: shared/privacy/keys.py). Empty: development key (embedded only).
+    pii_keys: str = Field(default="", repr=False)
+    #: Key of the blind indexes (base64url, 32 bytes). Empty: development key (embedded only).
+    pii_index_key: str = Field(default="", repr=False)
+    #: Days a petitioner's personal data is kept before its key is destroyed (P4). Ten years by default:
+    #: the shorter fixed term of the archive rules for agency records (定期 10 年); set it to yours.
+    pii_retention_days: int = Field(default=3650, gt=0)
+
     @model_validator(mode="after")
     def _production_is_not_embedded(self) -> Settings:
         if self.mode == "production":
@@ -80,6 +92,14 @@ class Settings(BaseSettings):
                 )
             if self.auth_mode == "jwks" and not self.jwks_url:
                 raise ValueError("XINFANG_AUTH_MODE=jwks needs XINFANG_JWKS_URL")
+        return self
+
+    @model_validator(mode="after")
+    def _production_has_pii_keys(self) -> Settings:
+        # Raises KeyConfigError, not ValueError: pydantic would print the raw input (the keys) with it.
+        check_configuration(
+            production=self.mode == "production", keys=self.pii_keys, index_key=self.pii_index_key
+        )
         return self
 
     # --- derived -------------------------------------------------------------------------------

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from sqlalchemy.engine import make_url
 
-from shared.settings import SERVICES
+from shared.privacy.keys import KeyConfigError, encode_key
+from shared.settings import SERVICES, Settings
 
 from .manifests import (
     K8S_DIR,
@@ -56,9 +57,38 @@ def config_data() -> dict[str, Any]:
     return k8s_one(DOCS, "ConfigMap", CONFIG)["data"]
 
 
-def secret_data() -> dict[str, str]:
+def example_secret_data() -> dict[str, str]:
     secret = k8s_one(DOCS, "Secret", DB_SECRET)
     return {**(secret.get("stringData") or {}), **(secret.get("data") or {})}
+
+
+def secret_data() -> dict[str, str]:
+    """The example secret as an operator fills it in: real keys where the placeholders stand."""
+    data = example_secret_data()
+    data["XINFANG_PII_KEYS"] = "k1:" + encode_key(b"\x07" * 32)
+    data["XINFANG_PII_INDEX_KEY"] = encode_key(b"\x08" * 32)
+    return data
+
+
+def test_production_refuses_the_example_secrets_placeholder_keys() -> None:
+    """P1: the manifests ship no usable key; a deployment that forgets to set them does not start."""
+    data = example_secret_data()
+    with pytest.raises(KeyConfigError, match="placeholder"):
+        Settings(
+            mode="production",
+            auth_mode="jwks",
+            jwks_url="https://idp.example/jwks",
+            pii_keys=data["XINFANG_PII_KEYS"],
+            pii_index_key=encode_key(b"\x08" * 32),
+        )
+    with pytest.raises(KeyConfigError, match="placeholder"):
+        Settings(
+            mode="production",
+            auth_mode="jwks",
+            jwks_url="https://idp.example/jwks",
+            pii_keys="k1:" + encode_key(b"\x07" * 32),
+            pii_index_key=data["XINFANG_PII_INDEX_KEY"],
+        )
 
 
 def container_env(container: dict[str, Any]) -> dict[str, str]:
@@ -81,7 +111,12 @@ def container_env(container: dict[str, Any]) -> dict[str, str]:
         else:
             ref = item["valueFrom"]
             if "secretKeyRef" in ref:
-                data = k8s_one(DOCS, "Secret", ref["secretKeyRef"]["name"]).get("stringData") or {}
+                name = ref["secretKeyRef"]["name"]
+                data = (
+                    secret_data()
+                    if name == DB_SECRET
+                    else k8s_one(DOCS, "Secret", name).get("stringData") or {}
+                )
                 key = ref["secretKeyRef"]["key"]
                 assert key in data, f"Secret {ref['secretKeyRef']['name']} has no key {key}"
                 env[item["name"]] = data[key]

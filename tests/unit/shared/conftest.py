@@ -12,6 +12,7 @@ import pytest
 from fastapi import Depends, FastAPI, Query, Request
 from pydantic import BaseModel, Field
 
+from shared.privacy.keys import encode_key
 from shared.settings import Settings
 from shared.web.app import base_app
 from shared.web.auth import CurrentPrincipal, Principal, require_roles
@@ -32,7 +33,12 @@ class PetitionIn(BaseModel):
 
 
 def make_settings(**overrides: Any) -> Settings:
-    values: dict[str, Any] = {"jwt_secret": SECRET, "max_body_bytes": 1024}
+    values: dict[str, Any] = {
+        "jwt_secret": SECRET,
+        "max_body_bytes": 1024,
+        "pii_keys": "k1:" + encode_key(b"\x01" * 32),
+        "pii_index_key": encode_key(b"\x02" * 32),
+    }
     values.update(overrides)
     return Settings(**values)
 
