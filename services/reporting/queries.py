@@ -7,16 +7,19 @@ from typing import Any
 from sqlalchemy import select
 
 from services.reporting.tables import history
+from shared.scope.policy import Viewer
+from shared.scope.queries import visible
 from shared.store.db import Database
 
 
-async def case_history(db: Database, case_id: str) -> list[dict[str, Any]]:
-    """The case's events from every service, oldest first (ties kept in arrival order)."""
+async def case_history(db: Database, case_id: str, viewer: Viewer) -> list[dict[str, Any]]:
+    """The case's events from every service, oldest first (ties kept in arrival order); nothing when
+    the viewer may not see the case (P3)."""
     async with db.read() as conn:
         rows = (
             await conn.execute(
                 select(history.c.envelope)
-                .where(history.c.case_id == case_id)
+                .where(history.c.case_id == case_id, visible(viewer, history.c.case_id))
                 .order_by(history.c.time, history.c.position)
             )
         ).all()

@@ -13,6 +13,7 @@ from services.supervision.handlers.clocks import Deadlines, case_events_handler
 from shared.clock import Clock
 from shared.consumers.runner import Consumer
 from shared.runtime import Runtime
+from shared.scope.projection import scope_consumer
 from shared.service_app import build_service_app
 from shared.settings import Settings
 
@@ -23,7 +24,10 @@ def consumers(runtime: Runtime) -> list[Consumer]:
         StatutoryCalendar.from_directory(directory / "calendar"), load_policies(directory / "clock_policies.yaml")
     )
     topics = [runtime.topic("intake"), runtime.topic("routing")]
-    return [Consumer("cases", topics, case_events_handler(runtime, deadlines))]
+    return [
+        Consumer("cases", topics, case_events_handler(runtime, deadlines)),
+        scope_consumer(runtime.topic("intake"), runtime.topic("routing")),
+    ]
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from services.supervision.tables import clocks
+from shared.scope.policy import Viewer
+from shared.scope.queries import can_see_case
 from shared.store.db import Database
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -18,17 +20,15 @@ def _aware(value: datetime | None) -> datetime | None:
     return value.astimezone(SHANGHAI) if value is not None else None
 
 
-async def case_clocks(db: Database, case_id: str, now: datetime) -> list[dict[str, Any]]:
+async def case_clocks(
+    db: Database, case_id: str, now: datetime, viewer: Viewer
+) -> list[dict[str, Any]] | None:
+    """The case's clocks, or None when the viewer may not see the case (P3)."""
     async with db.read() as conn:
-        rows = (
-            (
-                await conn.execute(
-                    select(clocks).where(clocks.c.case_id == case_id).order_by(clocks.c.started_at)
-                )
-            )
-            .mappings()
-            .all()
-        )
+        if not await can_see_case(conn, viewer, case_id):
+            return None
+        query = select(clocks).where(clocks.c.case_id == case_id).order_by(clocks.c.started_at)
+        rows = (await conn.execute(query)).mappings().all()
     out = []
     for r in rows:
         due = _aware(r["due_at"])

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
 from services.supervision.queries import case_clocks
-from shared.web.auth import Principal, current_principal
-from shared.web.problems import problem_responses
+from shared.scope.web import CurrentViewer
+from shared.web.problems import DomainProblem, problem_responses
 
 router = APIRouter(tags=["clocks"])
 
@@ -26,10 +25,10 @@ class ClockOut(BaseModel):
     stopped_at: datetime | None
 
 
-@router.get("/cases/{case_id}/clocks", response_model=list[ClockOut], responses=problem_responses(401))
-async def get_case_clocks(
-    case_id: str, request: Request, _principal: Annotated[Principal, Depends(current_principal)]
-) -> list[ClockOut]:
+@router.get("/cases/{case_id}/clocks", response_model=list[ClockOut], responses=problem_responses(401, 404))
+async def get_case_clocks(case_id: str, request: Request, viewer: CurrentViewer) -> list[ClockOut]:
     runtime = request.app.state.runtime
-    rows = await case_clocks(runtime.db, case_id, runtime.clock.now())
+    rows = await case_clocks(runtime.db, case_id, runtime.clock.now(), viewer)
+    if rows is None:
+        raise DomainProblem(404, "case-not-found", "No such case", f"no case {case_id} in your scope")
     return [ClockOut.model_validate(r) for r in rows]
