@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from services.reporting.queries import case_history
+from services.reporting.redaction import redact_event
 from shared.events.envelope import CloudEvent
 from shared.scope.web import CurrentViewer
 from shared.web.problems import DomainProblem, problem_responses
@@ -19,4 +20,4 @@ async def get_case_history(case_id: str, request: Request, viewer: CurrentViewer
     events = await case_history(request.app.state.runtime.db, case_id, viewer)
     if not events:
         raise DomainProblem(404, "case-not-found", "No such case", f"no case {case_id} in your scope")
-    return [CloudEvent.model_validate(e) for e in events]
+    return [CloudEvent.model_validate(redact_event(e)) for e in events]
