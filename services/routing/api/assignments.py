@@ -1,36 +1,104 @@
-"""HTTP: a case's current assignment and why it is there (R14)."""
+"""HTTP: a case's current assignment, why it is there (R14), and every routing step on the way."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel
+from fastapi import APIRouter, Request
 
-from services.routing.queries import get_assignment
-from shared.web.auth import Principal, current_principal
+from services.routing.api.deps import forbidden, holder, runtime
+from services.routing.api.schemas import Assignment, CaseSummary, HistoryStep
+from services.routing.domain.assignment import fold, step_summary
+from services.routing.domain.directory import Directory
+from services.routing.domain.scope import may_see
+from services.routing.handlers.projection import entries
+from services.routing.queries import get_assignment, stream_events
+from shared.web.auth import CurrentPrincipal
 from shared.web.problems import DomainProblem, problem_responses
 
 router = APIRouter(tags=["assignments"])
 
-
-class Assignment(BaseModel):
-    case_id: str
-    category: str | None
-    category_confidence: float
-    region_code: str | None
-    unit_id: str | None
-    disposition: str
-    flags: list[str]
-    explanation: list[str]
-    directory_version: str
+#: roles that read any case's assignment (P3 applies to the others)
+READ_ANY = ("admin", "auditor", "integration")
 
 
-@router.get("/cases/{case_id}/assignment", response_model=Assignment, responses=problem_responses(401, 404))
-async def case_assignment(
-    case_id: str, request: Request, _principal: Annotated[Principal, Depends(current_principal)]
-) -> Assignment:
-    row = await get_assignment(request.app.state.runtime.db, case_id)
+def summary(row: dict[str, Any], directory: Directory) -> CaseSummary:
+    detail = row.get("detail") or {}
+    category = directory.category(row["category"]) if row.get("category") else None
+    fields: dict[str, Any] = {k: row.get(k) for k in CaseSummary.model_fields if k in row}
+    fields.update(
+        category_name=category.name if category else None,
+        place_name=detail.get("place_name"),
+        why=detail.get("why") or [],
+    )
+    return CaseSummary.model_validate(fields)
+
+
+@router.get(
+    "/cases/{case_id}/assignment",
+    response_model=Assignment,
+    responses=problem_responses(401, 403, 404),
+    summary="The current routing decision, “why here?”, and the history of routing steps",
+)
+async def case_assignment(case_id: str, request: Request, principal: CurrentPrincipal) -> Assignment:
+    rt = runtime(request)
+    row = await get_assignment(rt.db, case_id)
     if row is None:
         raise DomainProblem(404, "case-not-routed", "Not routed", f"case {case_id} has no routing decision (yet)")
-    return Assignment.model_validate(row)
+    async with rt.db.read() as conn:
+        current = await holder(request).current(conn, write=False)
+    directory = current.directory
+    steps = entries(await stream_events(rt.db, case_id))
+    involved = {row.get("received_by"), row.get("unit_id")} | {s.data.get("unit_id") for s in steps}
+    involved |= {s.data.get("bureau_id") for s in steps} | {s.actor_unit for s in steps}
+    if not principal.has_any_role(*READ_ANY) and not may_see(directory, principal.unit, involved):
+        raise forbidden("本件不在您所在单位的范围内 / the case is outside your unit's scope (P3)")
+    state = fold(steps)
+    detail = row.get("detail") or {}
+    category = directory.category(row["category"]) if row.get("category") else None
+    history = [
+        HistoryStep(
+            sequence=s.sequence,
+            at=s.at,
+            event=s.name,
+            summary=step_summary(s, directory),
+            unit_id=s.data.get("unit_id") or s.data.get("bureau_id"),
+            disposition=s.data.get("disposition"),
+            cause=(s.data.get("detail") or {}).get("cause") if s.name == "case_routed" else None,
+            reason=s.data.get("reason") or None,
+            actor=s.actor,
+            actor_unit=s.actor_unit,
+        )
+        for s in steps
+    ]
+    return Assignment(
+        case_id=case_id,
+        case_no=row.get("case_no"),
+        title=row.get("title"),
+        received_by=row.get("received_by"),
+        category=row["category"],
+        category_confidence=row["category_confidence"],
+        category_name=category.name if category else None,
+        region_code=row["region_code"],
+        place_name=detail.get("place_name"),
+        unit_id=row["unit_id"],
+        unit_name=detail.get("unit_name"),
+        disposition=row["disposition"],
+        flags=row["flags"],
+        explanation=row["explanation"],
+        why=detail.get("why") or [],
+        evidence=detail.get("evidence") or [],
+        excluded_units=detail.get("excluded_units") or [],
+        notify=detail.get("notify") or [],
+        key_case=bool(detail.get("key_case")),
+        directory_version=row["directory_version"],
+        vocabulary_version=detail.get("vocabulary_version") or "",
+        routed_at=row["routed_at"],
+        cause=row.get("cause"),
+        signed_at=row.get("signed_at"),
+        signed_by=row.get("signed_by"),
+        return_deadline=row.get("return_deadline"),
+        binding=state.binding,
+        is_open=bool(row.get("is_open", True)),
+        history=history,
+    )

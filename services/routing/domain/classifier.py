@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any
@@ -138,9 +138,12 @@ class Classifier:
 
     # -- classification ------------------------------------------------------------------------------
 
-    def classify(self, title: str, content: str) -> Classification:
+    def classify(self, title: str, content: str, *, exclude: Collection[str] = ()) -> Classification:
+        """R1 over every category except those in ``exclude`` (categories ruled out already, e.g. because
+        their competent unit returned the case, R13): confidence is then shared among the rest."""
         s = self.settings
-        scores: dict[str, float] = {c.code: 0.0 for c in self.categories}
+        categories = [c for c in self.categories if c.code not in exclude]
+        scores: dict[str, float] = {c.code: 0.0 for c in categories}
         evidence: list[Evidence] = []
         present: set[str] = set()
 
@@ -149,12 +152,14 @@ class Classifier:
             present |= seen
             for word, negated in scored.items():
                 for code, weight in self._index.get(word, ()):
+                    if code not in scores:
+                        continue
                     vocab = self.vocabulary.categories.get(code)
                     if negated and vocab is not None and word in vocab.negatable:
                         continue
                     scores[code] += weight * factor
                     evidence.append(Evidence(code, word, weight * factor, where))
-            for category in self.categories:
+            for category in categories:
                 vocab = self.vocabulary.categories.get(category.code)
                 if vocab is None:
                     continue
@@ -169,7 +174,7 @@ class Classifier:
                         )
 
         text = f"{title}\n{content}"
-        for category in self.categories:
+        for category in categories:
             vocab = self.vocabulary.categories.get(category.code)
             for cue in vocab.cues if vocab else ():
                 if all(group & present for group in cue.groups):

@@ -104,6 +104,13 @@ class RoutingInput(_Input):
         return max(self.headcount or 0, len(self.petitioners), 1)
 
 
+class ReturnedUnit(_Input):
+    """R13: a unit that returned the case (退回), with its reason; routing again never chooses it."""
+
+    unit_id: str
+    reason: str = ""
+
+
 class _Output(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -145,3 +152,10 @@ class RoutingDecision(_Output):
     excluded_units: tuple[ExcludedUnit, ...] = ()
     notify: tuple[NotifiedUnit, ...] = ()
     key_case: bool = False
+    #: the name of ``unit_id`` in the directory
+    unit_name: str | None = None
+    #: the rule that chose the unit: R3 (competent), R4, R5, R6 (accused excluded), R7, R9 (triage), R12
+    unit_rule: str = ""
+    #: the place as a clerk reads it (寒亭区高里街道高里村) and where it was read (地址, 正文, 区划代码...)
+    place_name: str | None = None
+    place_source: str = ""

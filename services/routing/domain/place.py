@@ -12,7 +12,9 @@ The address field is often the writer's home, not where the matter arose. When t
 matter is (a clause such as "要反映的是……的事" or "这事是……") and that place differs from the address,
 the text wins; likewise when the text says the writer lives at the address ("我现在住在……"), or the
 address is a petitioner's own address, and the text names another place. Otherwise the address wins
-and the text's other place is only listed as a candidate.
+and the text's other place is only listed as a candidate. Where the writer lives refines the place when it
+lies inside it (the text names the county, and a township of that county as the writer's home), unless
+the text says where the matter is.
 
 A name that fits several regions (王家庄村 in two counties) is ambiguous: if the receiving unit lies in
 the county of one of them, that one is taken; if they all lie in one county, the place is known at that
@@ -96,6 +98,8 @@ class PlaceResolution:
     how: str
     candidates: tuple[PlaceCandidate, ...] = ()
     ambiguous: bool = False
+    #: where the place was read, as a clerk says it: 区划代码, 地址, 正文, 地址和正文, 正文所写的住处
+    source: str = ""
 
 
 def resolve_place(
@@ -117,7 +121,9 @@ def resolve_place(
         region = directory.region(region_code)
         if region is not None:
             cand = PlaceCandidate(region.code, directory.full_name(region.code), "区划代码", region_code)
-            return PlaceResolution(region, f"按登记的区划代码 {region.code} 确定为{cand.name}", (cand,))
+            return PlaceResolution(
+                region, f"按登记的区划代码 {region.code} 确定为{cand.name}", (cand,), source="区划代码"
+            )
         notes.append(f"登记的区划代码 {region_code} 不在目录中，已忽略")
 
     address_mentions = find_mentions(directory, address or "", "address")
@@ -135,6 +141,7 @@ def resolve_place(
         said = [m for m in said if _consistent(directory, declared, [m])]
     pool: list[Mention]
     how: str
+    source = "正文"
     if address_mentions and said and not _consistent(directory, address_mentions, said):
         if declared:
             pool = said
@@ -145,12 +152,21 @@ def resolve_place(
             pool, how = said, "地址栏填的是信访人住址，事项发生在正文所写的地方，按正文认定"
         else:
             pool, how = address_mentions, "地址栏与正文地名不一致，正文未说明事项发生地，按地址栏认定"
+            source = "地址"
     elif address_mentions:
         pool, how = address_mentions + said, "按地址" + ("和正文" if said else "") + "中的地名认定"
+        source = "地址和正文" if said else "地址"
+        finer = [] if declared else _inside(directory, pool, lives)
+        if finer:
+            pool, how = pool + finer, how + "，正文所写的信访人住处在其范围内，据此细化"
     elif said:
         pool, how = said, "地址栏没有地名，按正文中的地名认定"
+        finer = [] if declared else _inside(directory, pool, lives)
+        if finer:
+            pool, how = pool + finer, how + "，正文所写的信访人住处在其范围内，据此细化"
     else:
         pool, how = lives, "只从正文所写的信访人住处得知地点，按此认定"
+        source = "正文所写的住处"
 
     region, ambiguity = _best(directory, pool, receiving_region)
     if region is None:
@@ -159,7 +175,7 @@ def resolve_place(
     detail = f"{how}：{where}（{region.level.label}）"
     if ambiguity:
         detail += f"；{ambiguity}"
-    return PlaceResolution(region, prefix + detail, candidates)
+    return PlaceResolution(region, prefix + detail, candidates, source=source)
 
 
 def find_mentions(directory: Directory, text: str, source: Source) -> list[Mention]:
@@ -178,6 +194,19 @@ def find_mentions(directory: Directory, text: str, source: Source) -> list[Menti
         else:
             i += 1
     return mentions
+
+
+def _inside(directory: Directory, pool: Sequence[Mention], lives: Sequence[Mention]) -> list[Mention]:
+    """The residence mentions that lie strictly inside the place ``pool`` names: they refine it (a pension
+    matter of "潍城区 …, 家住城关街道北门社区" is at 北门社区), but never move it elsewhere."""
+    best, _ = _best(directory, list(pool), None)
+    if best is None or not lives:
+        return []
+    return [
+        m
+        for m in lives
+        if m.regions and all(directory.contains(best.code, r.code) and r.code != best.code for r in m.regions)
+    ]
 
 
 def _is_home(directory: Directory, address: Sequence[Mention], homes: Sequence[str]) -> bool:

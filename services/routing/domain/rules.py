@@ -352,3 +352,31 @@ def repeat_disposition(status: RepeatStatus, of_case: str) -> tuple[Disposition 
     return None, (
         f"R12 重复信访：原件{of_case}已答复，本件按答复后重复信访交办，并告知信访人可在收到答复30日内申请复查"
     )
+
+
+# -- R13 --------------------------------------------------------------------------------------------
+
+
+def dispute_bureau(directory: Directory, disputed: Sequence[Unit]) -> Step:
+    """R13 Disputes: a second return, or a return of a case a clerk already placed, goes to the petition
+    bureau one level above the disputed units, whose decision is binding. "One level above": the units'
+    lowest common region, and one more step up when one of them sits in that region itself (two county
+    departments → the city bureau; two township governments of one county → the county bureau)."""
+    if not disputed:
+        return Step(None, "R13 争议：没有争议单位")
+    chains = [directory.ancestors(u.region, include_self=True) for u in disputed]
+    shared = set.intersection(*({r.code for r in chain} for chain in chains))
+    common = next((r for r in chains[0] if r.code in shared), None)
+    names = "、".join(u.name for u in disputed)
+    if common is None:
+        return Step(None, f"R13 争议：{names}没有共同的上级区域，无法确定裁决的信访部门")
+    target = common
+    if any(u.region == common.code for u in disputed) and common.parent is not None:
+        target = directory.region(common.parent) or common
+    bureau = directory.petition_bureau_for(target.code)
+    if bureau is None:
+        return Step(None, f"R13 争议：{_name(directory, target)}及上级没有信访部门，无法裁决")
+    return Step(
+        bureau,
+        f"R13 争议：{names}对办理单位有争议，交上一级的{bureau.name}作出决定；该决定具有约束力，不得再退回",
+    )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.supervision.domain.calendar import StatutoryCalendar
@@ -37,13 +37,24 @@ class Deadlines:
         policy = self.policies.get(kind)
         deadline = period_end(at, policy.length, policy.unit, self.calendar)
         return ClockStarted(
-            case_id=case_id, kind=kind, rule=policy.rule, started_at=at, due_at=deadline.due_at, unit_id=unit_id
+            case_id=case_id,
+            kind=kind,
+            rule=policy.rule,
+            started_at=at,
+            due_at=deadline.due_at,
+            unit_id=unit_id,
         )
 
 
 async def _start(conn: AsyncConnection, runtime: Runtime, cause: CloudEvent, started: ClockStarted) -> None:
+    """Start a clock; a clock of the same kind still running for another unit is cancelled first
+    (a case re-routed after a return, a triage decision or a reassignment: R13, R9)."""
+    await _stop(conn, runtime, cause, started.case_id, started.kind, started.started_at, cancel="re-routed")
     version = await runtime.store.version(conn, started.case_id)
     await record(conn, runtime, started.case_id, version, [started], cause=cause)
+    await conn.execute(
+        delete(clocks).where(clocks.c.case_id == started.case_id, clocks.c.kind == started.kind)
+    )
     await conn.execute(
         insert(clocks).values(
             case_id=started.case_id,
@@ -59,8 +70,16 @@ async def _start(conn: AsyncConnection, runtime: Runtime, cause: CloudEvent, sta
 
 
 async def _stop(
-    conn: AsyncConnection, runtime: Runtime, cause: CloudEvent, case_id: str, kind: str, at: datetime
+    conn: AsyncConnection,
+    runtime: Runtime,
+    cause: CloudEvent,
+    case_id: str,
+    kind: str,
+    at: datetime,
+    *,
+    cancel: str | None = None,
 ) -> None:
+    """Meet a running clock (``met`` / ``met_late``), or cancel it with the reason ``cancel``."""
     row = (
         (await conn.execute(select(clocks).where(clocks.c.case_id == case_id, clocks.c.kind == kind)))
         .mappings()
@@ -68,8 +87,11 @@ async def _stop(
     )
     if row is None or row["state"] not in ("running", "paused"):
         return
-    outcome = "met" if at <= row["due_at"] else "met_late"
-    stopped = ClockStopped(case_id=case_id, kind=kind, stopped_at=at, outcome=outcome)
+    if cancel is not None:
+        outcome = "cancelled"
+    else:
+        outcome = "met" if at <= row["due_at"] else "met_late"
+    stopped = ClockStopped(case_id=case_id, kind=kind, stopped_at=at, outcome=outcome, reason=cancel or "")
     version = await runtime.store.version(conn, case_id)
     await record(conn, runtime, case_id, version, [stopped], cause=cause)
     await conn.execute(
@@ -89,5 +111,11 @@ def case_events_handler(runtime: Runtime, deadlines: Deadlines):  # type: ignore
             await _stop(conn, runtime, event, payload.case_id, "dispatch", event.time)
             started = deadlines.started(payload.case_id, "acceptance", event.time, payload.unit_id)
             await _start(conn, runtime, event, started)
+        elif isinstance(payload, CaseRouted) and payload.disposition in ("merged", "not_accepted"):
+            # R12: a merged repeat is handled under its original; nothing runs for it here
+            for kind in ("dispatch", "acceptance"):
+                await _stop(
+                    conn, runtime, event, payload.case_id, kind, event.time, cancel=payload.disposition
+                )
 
     return handle

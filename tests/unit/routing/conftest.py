@@ -46,9 +46,10 @@ def petition(**fields: Any) -> RoutingInput:
 
 @pytest.fixture
 def decide(directory: Directory, classifier: Classifier) -> Any:
-    """``decide(**fields)`` routes a petition built by :func:`petition`."""
+    """``decide(**fields)`` routes a petition built by :func:`petition` (``returned=``: units that returned it)."""
 
     def run(**fields: Any) -> RoutingDecision:
-        return route(petition(**fields), directory, classifier)
+        returned = fields.pop("returned", ())
+        return route(petition(**fields), directory, classifier, returned=returned)
 
     return run
