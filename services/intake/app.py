@@ -1,23 +1,94 @@
-"""The composition root of intake: the only place that wires database, bus, clock and auth."""
+"""The composition root of intake: the only place that wires database, bus, clock, auth, the directory,
+the keys, the rate limits and the import runner."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
+from starlette.middleware import Middleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from services.intake.api import petitions
+from services.intake.api import api_keys, imports, open311, petitions, public
+from services.intake.api.deps import IntakeLimits
+from services.intake.context import Intake
+from services.intake.directory import Directory
+from services.intake.handlers.imports import ImportRunner
+from services.intake.handlers.maintenance import digest_legacy_query_codes
+from services.intake.handlers.progress import progress_handler
+from services.intake.keys import IntakeKeys
 from shared.clock import Clock
+from shared.consumers.runner import Consumer
+from shared.privacy.vault import Vault
+from shared.runtime import Runtime
 from shared.service_app import build_service_app
 from shared.settings import Settings
+from shared.web.limits import BodySizeLimitMiddleware
+
+#: Largest upload ``POST /imports`` accepts (other requests keep ``XINFANG_MAX_BODY_BYTES``).
+IMPORT_MAX_BYTES = 256 * 1024 * 1024
+
+
+class BodySizeLimitWithImports:
+    """The body limit of every service, with a larger one for ``POST /imports`` (a file of thousands of rows)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int, import_max_bytes: int = IMPORT_MAX_BYTES) -> None:
+        self.default = BodySizeLimitMiddleware(app, max_bytes=max_bytes)
+        self.imports = BodySizeLimitMiddleware(app, max_bytes=max(max_bytes, import_max_bytes))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope.get("method") == "POST" and scope.get("path") == "/imports":
+            await self.imports(scope, receive, send)
+        else:
+            await self.default(scope, receive, send)
+
+
+def _allow_large_imports(app: FastAPI, settings: Settings) -> None:
+    for index, middleware in enumerate(app.user_middleware):
+        cls: object = middleware.cls
+        if cls is BodySizeLimitMiddleware:
+            app.user_middleware[index] = Middleware(BodySizeLimitWithImports, max_bytes=settings.max_body_bytes)
+
+
+def consumers(runtime: Runtime) -> list[Consumer]:
+    topics = [runtime.topic("routing"), runtime.topic("supervision")]
+    return [Consumer("progress", topics, progress_handler())]
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
-    return build_service_app(
+    settings = settings or Settings()
+    directory = Directory.load(settings.directory_dir)
+    keys = IntakeKeys.from_settings(settings)
+    app = build_service_app(
         "intake",
-        settings or Settings(),
+        settings,
         package_dir=Path(__file__).parent,
-        description="Registration of petitions from every channel; the petitioner's side.",
-        routers=[petitions.router],
+        description="Registration of petitions from every channel, Open311, bulk imports; the petitioner's side.",
+        routers=[petitions.router, public.router, open311.router, imports.router, api_keys.router],
+        consumers=consumers,
         clock=clock,
     )
+    runtime = app.state.runtime
+    intake = Intake(runtime, directory, keys, Vault.from_settings(runtime.db, settings, clock=runtime.clock))
+    runner = ImportRunner(intake)
+    app.state.intake = intake
+    app.state.intake_limits = IntakeLimits()
+    app.state.imports = runner
+    _allow_large_imports(app, settings)
+
+    service_lifespan = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with service_lifespan(app):
+            await digest_legacy_query_codes(intake)
+            await runner.start()
+            try:
+                yield
+            finally:
+                await runner.stop()
+
+    app.router.lifespan_context = lifespan
+    return app

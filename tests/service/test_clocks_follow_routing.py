@@ -45,10 +45,12 @@ async def test_a_returned_case_gets_a_new_acceptance_clock_for_its_new_unit(tmp_
         second = await wait_until(lambda: acceptance_clock_of(NATURAL_RESOURCES))
         assert second["state"] == "running" and second["rule"] == "D2"
 
-        history = (await svc["reporting"].get(f"/cases/{case_id}/history", headers=clerk)).json()
-        stops = [e["data"] for e in history if e["type"] == "xinfang.supervision.clock_stopped.v1"]
-        assert {"kind": "acceptance", "outcome": "cancelled"}.items() <= next(
-            s for s in stops if s["kind"] == "acceptance"
-        ).items()
+        async def acceptance_stop():  # type: ignore[no-untyped-def]
+            history = (await svc["reporting"].get(f"/cases/{case_id}/history", headers=clerk)).json()
+            stops = [e["data"] for e in history if e["type"] == "xinfang.supervision.clock_stopped.v1"]
+            return next((s for s in stops if s["kind"] == "acceptance"), None)
+
+        stop = await wait_until(acceptance_stop)
+        assert (stop["outcome"], stop["reason"]) == ("cancelled", "re-routed")
         admin = auth(settings, sub="ops", roles=("admin",), unit="370700:petition_bureau")
         assert (await svc["supervision"].get("/admin/dead-letters", headers=admin)).json() == []

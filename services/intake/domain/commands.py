@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -30,6 +31,10 @@ class Register:
     received_by_level: str | None = None
     query_code_digest: str | None = None
     repeat: RepeatDecision | None = None
+    #: the petitioners as the event keeps them (P1: the service's encrypted form); None: as entered
+    stored_petitioners: tuple[Mapping[str, Any], ...] | None = None
+    #: an earlier case that may be the same matter, below the automatic threshold: shown to the clerk
+    repeat_candidate: RepeatDecision | None = None
     cluster: ClusterFlag | None = None
     limits: Limits = DEFAULT_LIMITS
 
@@ -87,6 +92,24 @@ class Merge:
     at: datetime
     similarity: float | None = None
     reason: str = ""
+
+
+@dataclass(frozen=True)
+class AttachRepeat:
+    """R12, on the original: a repeat (``repeat_case_id``) is merged into this case while it is handled."""
+
+    repeat_case_id: str
+    at: datetime
+    similarity: float | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ReissueQueryCode:
+    """A new query code for the petitioner (the old one is lost); the service keeps only its digest."""
+
+    query_code_digest: str
+    at: datetime
 
 
 @dataclass(frozen=True)
@@ -156,6 +179,8 @@ Command = (
     | MarkAbnormal
     | ConfirmUrgent
     | Merge
+    | AttachRepeat
+    | ReissueQueryCode
     | RecordReply
     | RecordReviewOpinion
     | RecordReReviewOpinion

@@ -52,7 +52,7 @@ def check_correction(
         return value.strip(), None
     if field == "channel":
         if value not in CHANNELS:
-            return None, FieldError(field, "unknown_channel", f"未知的信访渠道 / unknown channel {value!r}")
+            return None, FieldError(field, "unknown_channel", "未知的信访渠道 / unknown channel")
         return value, None
     if field == "received_at":
         moment = datetime.fromisoformat(value) if isinstance(value, str) else value

@@ -21,6 +21,7 @@ from services.intake.domain.commands import (
     EVALUATIONS,
     MATERIAL_KINDS,
     AddMaterial,
+    AttachRepeat,
     Command,
     ConfirmUrgent,
     CorrectField,
@@ -32,6 +33,7 @@ from services.intake.domain.commands import (
     RecordReviewOpinion,
     RecordTermination,
     Register,
+    ReissueQueryCode,
     RequestReReview,
     RequestReview,
     Withdraw,
@@ -51,7 +53,9 @@ from shared.events.catalogue.intake import (
     MaterialAdded,
     PetitionRegistered,
     PetitionWithdrawn,
+    QueryCodeReissued,
     RepeatMerged,
+    RepeatSuspected,
     ReplySeen,
     ReReviewOpinionSeen,
     ReReviewRequested,
@@ -76,6 +80,8 @@ Status = Literal[
 ]
 #: Nothing more happens to the matter in these states (withdrawal, merge, R12/D6 not accepted, D6 end).
 CLOSED: frozenset[str] = frozenset({"merged", "not_accepted", "withdrawn", "re_reviewed", "terminated"})
+#: R12: a repeat is merged into an original in these states (the same matter is being handled).
+TAKES_REPEATS: frozenset[str] = frozenset({"open", "review_requested", "re_review_requested"})
 
 
 @dataclass(frozen=True)
@@ -104,6 +110,10 @@ class PetitionState:
     corrections: int = 0
     merged_into: str | None = None
     repeat_of: str | None = None
+    #: repeats merged into this case (R12), oldest first
+    repeats: tuple[str, ...] = ()
+    #: an earlier case shown to the clerk as possibly the same matter
+    repeat_candidate: str | None = None
     replied_at: datetime | None = None
     reply_delivered_at: datetime | None = None
     evaluation: str | None = None
@@ -166,10 +176,19 @@ def evolve(state: PetitionState, event: EventData) -> PetitionState:
             return replace(
                 state, urgent=True, urgent_kinds=tuple(event.kinds), flags=state.flags | {"urgent"}
             )
+        case RepeatMerged() if event.original_case_id == state.case_id != event.case_id:
+            # recorded on the original's stream: it received a repeat and stays as it is
+            return replace(state, repeats=(*state.repeats, event.case_id))
         case RepeatMerged():
             return replace(
                 state, status="merged", merged_into=event.original_case_id, flags=state.flags | {"repeat"}
             )
+        case RepeatSuspected():
+            return replace(
+                state, repeat_candidate=event.candidate_case_id, flags=state.flags | {"possible_repeat"}
+            )
+        case QueryCodeReissued():
+            return state
         case CollectiveClusterFlagged():
             return replace(state, flags=state.flags | {"possible_cluster"})
         case ReplySeen():
@@ -275,6 +294,15 @@ def decide(
             return _confirm_urgent(command, state)
         case Merge():
             return _merge(command, state)
+        case AttachRepeat():
+            return _attach_repeat(command, state)
+        case ReissueQueryCode():
+            _require_text(command.query_code_digest, "query_code_digest", "缺少查询码摘要 / no digest")
+            return [
+                QueryCodeReissued(
+                    case_id=state.case_id, query_code_digest=command.query_code_digest, reissued_at=command.at
+                )
+            ]
         case RecordReply():
             if _already_seen(state, command.source_event_id) or (
                 state.replied_at == command.replied_at and state.reply_delivered_at == command.delivered_at
@@ -359,6 +387,11 @@ def _register(command: Register, state: PetitionState) -> list[EventData]:
             flags.append("repeat_after_reply")
         elif repeat.outcome == "re_review":
             flags.append("repeat_after_review")
+    candidate = command.repeat_candidate
+    if repeat is None and candidate is not None and candidate.is_repeat and candidate.original_case_id:
+        flags.append("possible_repeat")
+    else:
+        candidate = None
     if command.cluster is not None:
         flags.append("possible_cluster")
 
@@ -376,7 +409,9 @@ def _register(command: Register, state: PetitionState) -> list[EventData]:
             place=dict(draft.place),
             category_hint=draft.category_hint,
             accused_units=list(draft.accused_units),
-            petitioners=[p.as_dict() for p in draft.petitioners],
+            petitioners=[dict(p) for p in command.stored_petitioners]
+            if command.stored_petitioners is not None
+            else [p.as_dict() for p in draft.petitioners],
             urgent=draft.urgent,
             leader_instructed=draft.leader_instructed,
             flags=flags,
@@ -400,6 +435,20 @@ def _register(command: Register, state: PetitionState) -> list[EventData]:
                 similarity=repeat.similarity,
                 reason=repeat.reason,
                 merged_at=command.at,
+            )
+        )
+    if candidate is not None and candidate.original_case_id:
+        events.append(
+            RepeatSuspected(
+                case_id=command.case_id,
+                candidate_case_id=candidate.original_case_id,
+                candidate_case_no=candidate.original_case_no,
+                similarity=candidate.similarity,
+                outcome=candidate.outcome,
+                rules=list(candidate.rules),
+                reason=candidate.reason,
+                shared_words=list(candidate.shared_words),
+                suspected_at=command.at,
             )
         )
     if command.cluster is not None:
@@ -427,7 +476,10 @@ def _add_material(command: AddMaterial, state: PetitionState) -> list[EventData]
     if command.material_id in state.materials:
         return []  # the same upload retried
     if command.kind not in MATERIAL_KINDS:
-        raise DomainError("invalid_material_kind", f"未知的材料类型 / unknown material kind {command.kind!r}")
+        raise DomainError(
+            "invalid_material_kind",
+            f"未知的材料类型 / material kinds are {', '.join(sorted(MATERIAL_KINDS))}",
+        )
     _require_text(command.title, "title", "请填写材料名称 / give the material a title")
     return [
         MaterialAdded(
@@ -447,7 +499,9 @@ def _correct_field(command: CorrectField, state: PetitionState) -> list[EventDat
     if command.field in NOT_CORRECTABLE:
         raise DomainError("field_not_correctable", NOT_CORRECTABLE[command.field])
     if command.field not in CORRECTABLE:
-        raise DomainError("unknown_field", f"没有可更正的字段 {command.field!r} / no such correctable field")
+        raise DomainError(
+            "unknown_field", f"没有此可更正字段 / correctable fields are {', '.join(sorted(CORRECTABLE))}"
+        )
     _require_text(command.reason, "reason", "更正须写明理由 / a correction needs a reason")
     new_value, problem = check_correction(
         command.field, command.value, now=command.at, petitioners=state.petitioner_count
@@ -514,6 +568,30 @@ def _merge(command: Merge, state: PetitionState) -> list[EventData]:
         RepeatMerged(
             case_id=state.case_id,
             original_case_id=command.original_case_id,
+            similarity=command.similarity,
+            reason=command.reason.strip(),
+            merged_at=command.at,
+        )
+    ]
+
+
+def _attach_repeat(command: AttachRepeat, state: PetitionState) -> list[EventData]:
+    """On the original: take in a repeat while the matter is being handled (R12)."""
+    if command.repeat_case_id == state.case_id:
+        raise DomainError("self_merge", "不能并入自身 / a case cannot be merged into itself", rule="R12")
+    if state.status not in TAKES_REPEATS:
+        raise DomainError(
+            "original_not_open",
+            f"原件{_STATUS_WORDS.get(state.status, '不在办理中')}，不能并入 / the original is {state.status}: "
+            "only a case being handled takes in repeats",
+            rule="R12",
+        )
+    if command.repeat_case_id in state.repeats:
+        return []
+    return [
+        RepeatMerged(
+            case_id=command.repeat_case_id,
+            original_case_id=state.case_id,
             similarity=command.similarity,
             reason=command.reason.strip(),
             merged_at=command.at,
@@ -628,6 +706,8 @@ def _deadline(ends: datetime) -> str:
 
 
 _STATUS_WORDS: dict[str, str] = {
+    "replied": "已答复",
+    "reviewed": "已复查",
     "merged": "并入原件",
     "not_accepted": "不予受理",
     "withdrawn": "撤回",

@@ -86,7 +86,7 @@ def check_draft(draft: PetitionDraft, *, now: datetime, limits: Limits = DEFAULT
 
     if draft.channel not in CHANNELS:
         errors.append(
-            FieldError("channel", "unknown_channel", f"未知的信访渠道 / unknown channel {draft.channel!r}")
+            FieldError("channel", "unknown_channel", "未知的信访渠道 / unknown channel")
         )
 
     today = local_date(now)
@@ -153,7 +153,7 @@ def validate_petition(
     if draft.received_by not in known_units:
         errors.append(
             FieldError(
-                "received_by", "unknown_unit", f"接收单位不在目录中 / unknown unit {draft.received_by!r}"
+                "received_by", "unknown_unit", "接收单位不在目录中 / the receiving unit is not in the directory"
             )
         )
     return ValidationResult(tuple(errors), result.warnings)

@@ -44,6 +44,15 @@ def period_end(start: datetime, days: int, *, is_working_day: WorkingDayCalendar
     return datetime.combine(last + timedelta(days=1), time(0), CHINA)
 
 
+#: D1: a registered petition is forwarded or assigned within 15 days of receipt (条例 Art 22).
+DISPATCH_DAYS = 15
+
+
+def dispatch_deadline(received_at: datetime, *, is_working_day: WorkingDayCalendar = weekdays) -> datetime:
+    """D1: the instant the 15-day dispatch period from the receipt ends (what a petitioner is told)."""
+    return period_end(received_at, DISPATCH_DAYS, is_working_day=is_working_day)
+
+
 def months_before(moment: datetime, months: int) -> datetime:
     """The same local date and time ``months`` calendar months earlier (31 March − 1 month = 28/29 Feb)."""
     local = moment.astimezone(CHINA)

@@ -99,13 +99,44 @@ class UrgentConfirmed(EventData):
 
 @event("intake", "repeat_merged")
 class RepeatMerged(EventData):
-    """R12: this case repeats an open one and is merged into it (not routed again)."""
+    """R12: ``case_id`` repeats the open case ``original_case_id`` and is merged into it (not routed again).
+
+    Recorded on both streams: on the repeat's (``subject == case_id``: the repeat is closed as merged) and
+    on the original's (``subject == original_case_id``: the original received a repeat). A consumer tells
+    the two apart by comparing the envelope's subject with ``case_id``.
+    """
 
     case_id: str
     original_case_id: str
     similarity: float | None = None
     reason: str = ""
     merged_at: datetime
+
+
+@event("intake", "repeat_suspected")
+class RepeatSuspected(EventData):
+    """R12: an earlier case of the same petitioner looks like the same matter, but not surely enough to act
+    on it automatically. Shown to the clerk, who may merge (``RepeatMerged``) or leave the case as new."""
+
+    case_id: str
+    candidate_case_id: str
+    candidate_case_no: str | None = None
+    similarity: float
+    #: what confirming it would mean: merge, review, re_review or not_accepted
+    outcome: str
+    rules: list[str] = []
+    reason: str = ""
+    shared_words: list[str] = []
+    suspected_at: datetime
+
+
+@event("intake", "query_code_reissued")
+class QueryCodeReissued(EventData):
+    """A new query code (查询码) for the petitioner; the earlier one stops working. Only its digest is kept."""
+
+    case_id: str
+    query_code_digest: str
+    reissued_at: datetime
 
 
 @event("intake", "collective_cluster_flagged")
