@@ -4,6 +4,7 @@
     xinfang serve intake              one service (what a container runs)
     xinfang migrate intake            apply that service's database migrations
     xinfang token --sub NAME --roles clerk,supervisor --unit 370703:petition_bureau
+    xinfang keys new --kid k2 | rewrap [--kid k2] | expire     personal-data keys (P1, P4)
 """
 
 from __future__ import annotations
@@ -73,6 +74,36 @@ def cmd_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_keys(args: argparse.Namespace) -> int:
+    """Personal-data keys (P1, P4): make a key entry, re-wrap data keys after rotation, shred expired."""
+    from shared.privacy.keys import generate_key_entry
+
+    if args.action == "new":
+        print(generate_key_entry(args.kid))
+        return 0
+
+    from shared.privacy.vault import Vault
+    from shared.store.db import Database
+
+    settings = Settings()
+
+    async def run() -> str:
+        # personal data is sealed by intake, so its data keys live in intake's database
+        db = Database(settings.database_url("intake"))
+        try:
+            vault = Vault.from_settings(db, settings)
+            if args.action == "rewrap":
+                n = await vault.rewrap_all(args.kid)
+                return f"re-wrapped {n} data keys under {args.kid or vault.ring.active_kid}; usage: {await vault.key_usage()}"
+            shredded = await vault.expire_due()
+            return f"shredded {len(shredded)} petitioners past retention"
+        finally:
+            await db.dispose()
+
+    print(asyncio.run(run()))
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from shared.launcher import run_all
 
@@ -102,7 +133,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--hours", type=float, default=12.0, help="validity in hours (default 12)")
     p.set_defaults(func=cmd_token)
 
+    p = sub.add_parser("keys", help="personal-data keys: new entry, rewrap after rotation, shred expired")
+    p.add_argument("action", choices=("new", "rewrap", "expire"))
+    p.add_argument("--kid", default=None, help="key id: for `new` the id of the entry, for `rewrap` the target key")
+    p.set_defaults(func=cmd_keys)
+
     args = parser.parse_args(argv)
+    if args.command == "keys" and args.action == "new" and not args.kid:
+        parser.error("keys new needs --kid")
     return int(args.func(args))
 
 

@@ -3,6 +3,7 @@ the keys, the rate limits and the import runner."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -16,7 +17,7 @@ from services.intake.api.deps import IntakeLimits
 from services.intake.context import Intake
 from services.intake.directory import Directory
 from services.intake.handlers.imports import ImportRunner
-from services.intake.handlers.maintenance import digest_legacy_query_codes
+from services.intake.handlers.maintenance import digest_legacy_query_codes, run_retention
 from services.intake.handlers.progress import progress_handler
 from services.intake.keys import IntakeKeys
 from shared.clock import Clock
@@ -85,9 +86,13 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         async with service_lifespan(app):
             await digest_legacy_query_codes(intake)
             await runner.start()
+            stop = asyncio.Event()
+            retention = asyncio.create_task(run_retention(intake, stop))
             try:
                 yield
             finally:
+                stop.set()
+                await retention
                 await runner.stop()
 
     app.router.lifespan_context = lifespan
