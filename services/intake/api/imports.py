@@ -120,7 +120,7 @@ async def get_import_errors(
     import_id: str,
     intake: IntakeDep,
     _principal: Importer,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
 ) -> list[dict[str, Any]]:
     if await queries.get_import(intake.runtime.db, import_id) is None:

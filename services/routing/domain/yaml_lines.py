@@ -55,7 +55,10 @@ class YamlDocument:
 
 def read_yaml(text: str, source: str) -> YamlDocument | str:
     """Parse ``text``; return the document, or a ``file:line: problem`` string when it is not YAML."""
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)  # the reader already refuses characters YAML does not allow
+    except yaml.YAMLError as exc:
+        return f"{source}:1: not valid YAML: {exc}"
     try:
         node: yaml.Node | None = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
