@@ -25,6 +25,7 @@ from sqlalchemy import func, select, text, update
 
 from shared.bus.base import Publisher, Record
 from shared.events.envelope import CloudEvent
+from shared.polling import poll_forever
 from shared.store.db import Database
 from shared.store.schema import outbox
 
@@ -83,18 +84,4 @@ class Relay:
         return total
 
     async def run_forever(self, interval_s: float = 0.05, stop: asyncio.Event | None = None) -> None:
-        stop = stop or asyncio.Event()
-        while not stop.is_set():
-            try:
-                n = await self.run_once()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("outbox relay pass failed; retrying")
-                n = 0
-                await asyncio.sleep(1.0)
-            if n == 0:
-                try:
-                    await asyncio.wait_for(stop.wait(), timeout=interval_s)
-                except TimeoutError:
-                    pass
+        await poll_forever(self.run_once, interval_s=interval_s, stop=stop or asyncio.Event(), log=log, what="outbox relay")
