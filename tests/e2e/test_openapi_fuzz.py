@@ -64,5 +64,6 @@ def test_no_500_and_no_schema_violation(system: ServiceProcesses, service: str, 
         capture_output=True,
         text=True,
         timeout=400,
+        cwd=tmp_path,  # its working files stay out of the repository
     )
     assert result.returncode == 0, result.stdout[-6000:]
