@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from services.intake.api import api_keys, imports, open311, petitions, public
+from services.intake.api import access_log, api_keys, imports, open311, petitions, public
 from services.intake.api.deps import IntakeLimits
 from services.intake.context import Intake
 from services.intake.directory import Directory
@@ -24,6 +24,7 @@ from shared.clock import Clock
 from shared.consumers.runner import Consumer
 from shared.privacy.vault import Vault
 from shared.runtime import Runtime
+from shared.scope.projection import scope_consumer
 from shared.service_app import build_service_app
 from shared.settings import Settings
 from shared.web.limits import BodySizeLimitMiddleware
@@ -55,7 +56,11 @@ def _allow_large_imports(app: FastAPI, settings: Settings) -> None:
 
 def consumers(runtime: Runtime) -> list[Consumer]:
     topics = [runtime.topic("routing"), runtime.topic("supervision")]
-    return [Consumer("progress", topics, progress_handler())]
+    return [
+        Consumer("progress", topics, progress_handler()),
+        # the scope (P3): where routing sends a case; intake's own events are also projected as recorded
+        scope_consumer(runtime.topic("intake"), runtime.topic("routing")),
+    ]
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
@@ -67,7 +72,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         settings,
         package_dir=Path(__file__).parent,
         description="Registration of petitions from every channel, Open311, bulk imports; the petitioner's side.",
-        routers=[petitions.router, public.router, open311.router, imports.router, api_keys.router],
+        routers=[petitions.router, public.router, open311.router, imports.router, api_keys.router, access_log.router],
         consumers=consumers,
         clock=clock,
     )

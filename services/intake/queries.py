@@ -26,6 +26,8 @@ from services.intake.tables import (
     petitions,
 )
 from shared.events.envelope import CloudEvent
+from shared.scope.policy import Viewer
+from shared.scope.queries import visible
 from shared.store.db import Database
 from shared.store.event_store import EventStore
 
@@ -212,8 +214,24 @@ async def case_row(conn: AsyncConnection, case_id: str) -> RowMapping | None:
 
 
 async def case_by_number(db: Database, case_no: str) -> RowMapping | None:
+    """The case with this number, whoever asks (the petitioner's side checks the query code instead)."""
     async with db.read() as conn:
         return (await conn.execute(select(petitions).where(petitions.c.case_no == case_no))).mappings().first()
+
+
+async def visible_case_id(
+    db: Database, viewer: Viewer, *, case_id: str | None = None, case_no: str | None = None
+) -> str | None:
+    """The id of the case with this id or number, if the viewer may see it (P3, P2); else None, as for a
+    case that does not exist."""
+    query = select(petitions.c.case_id).where(visible(viewer, petitions.c.case_id))
+    if case_id is not None:
+        query = query.where(petitions.c.case_id == case_id)
+    if case_no is not None:
+        query = query.where(petitions.c.case_no == case_no)
+    async with db.read() as conn:
+        found = await conn.scalar(query.limit(1))
+    return str(found) if found is not None else None
 
 
 async def case_by_id(db: Database, case_id: str) -> RowMapping | None:
@@ -224,6 +242,21 @@ async def case_by_id(db: Database, case_id: str) -> RowMapping | None:
 async def case_events(db: Database, store: EventStore, case_id: str) -> list[CloudEvent]:
     async with db.read() as conn:
         return (await store.load(conn, case_id)).events
+
+
+async def visible_case_ids(db: Database, viewer: Viewer, case_ids: Iterable[str]) -> set[str]:
+    """Which of these cases the viewer may see (P3, P2)."""
+    ids = sorted(set(case_ids))
+    found: set[str] = set()
+    async with db.read() as conn:
+        for start in range(0, len(ids), 500):
+            rows = await conn.execute(
+                select(petitions.c.case_id).where(
+                    petitions.c.case_id.in_(ids[start : start + 500]), visible(viewer, petitions.c.case_id)
+                )
+            )
+            found.update(r.case_id for r in rows)
+    return found
 
 
 async def case_numbers(db: Database, case_ids: Iterable[str]) -> dict[str, str]:
@@ -317,9 +350,13 @@ async def submitted_requests(
 # --- imports ---------------------------------------------------------------------------------------
 
 
-async def get_import(db: Database, import_id: str) -> dict[str, Any] | None:
+async def get_import(db: Database, import_id: str, *, unit: str | None = None) -> dict[str, Any] | None:
+    """The import job; with ``unit``, only if that unit submitted it (an import holds another unit's backlog)."""
+    query = select(imports).where(imports.c.import_id == import_id)
+    if unit is not None:
+        query = query.where(imports.c.actor_unit == unit)
     async with db.read() as conn:
-        row = (await conn.execute(select(imports).where(imports.c.import_id == import_id))).mappings().first()
+        row = (await conn.execute(query)).mappings().first()
         return dict(row) if row else None
 
 

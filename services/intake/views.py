@@ -7,7 +7,7 @@ petitioners (not even their number), no internal marks (abnormal, urgent, cluste
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -237,6 +237,25 @@ def staff_view(
         "expected_at": _iso(expected_at(received_at, progress, calendar)),
         **view,
     }
+
+
+def without_cases(view: dict[str, Any], hidden: Collection[str]) -> dict[str, Any]:
+    """The staff view without other cases the caller may not see (P3, P2): a cluster or a repeat may link
+    this case to another unit's case, or to an accusation; not even its number is shown then."""
+    if not hidden:
+        return view
+    shown = dict(view)
+    shown["repeats"] = [r for r in view["repeats"] if r["case_id"] not in hidden]
+    candidate = view["repeat_candidate"]
+    if candidate is not None and candidate["case_id"] in hidden:
+        shown["repeat_candidate"] = None
+    cluster = view["cluster"]
+    if cluster is not None:
+        shown["cluster"] = cluster | {"linked": [c for c in cluster["linked"] if c["case_id"] not in hidden]}
+    for key in ("repeat_of", "merged_into"):
+        if view[key] in hidden:
+            shown[key], shown[f"{key}_case_no"] = None, None
+    return shown
 
 
 # --- the petitioner ----------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from services.routing.handlers.route_case import petition_consumer_handler
 from shared.clock import Clock
 from shared.consumers.runner import Consumer
 from shared.runtime import Runtime
+from shared.scope.projection import scope_consumer
 from shared.service_app import build_service_app
 from shared.settings import Settings
 
@@ -24,7 +25,11 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     def consumers(runtime: Runtime) -> list[Consumer]:
         holder = DirectoryHolder(runtime, settings.directory_dir)
         holders.append(holder)
-        return [Consumer("petitions", [runtime.topic("intake")], petition_consumer_handler(runtime, holder))]
+        return [
+            Consumer("petitions", [runtime.topic("intake")], petition_consumer_handler(runtime, holder)),
+            # the scope (P3) is also kept in the transactions above; this one catches up an empty table
+            scope_consumer(runtime.topic("intake"), runtime.topic("routing")),
+        ]
 
     async def import_directory(runtime: Runtime) -> None:
         """An empty store gets the directory and vocabulary of ``settings.directory_dir`` (versioned)."""

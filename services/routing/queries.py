@@ -11,14 +11,34 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from services.routing.domain.assignment import SIGNABLE
 from services.routing.tables import assignments, petition_inputs
 from shared.events.envelope import CloudEvent
+from shared.scope.policy import Viewer
+from shared.scope.queries import can_see_case, visible
 from shared.store.db import Database
 from shared.store.schema import events
 
 
-async def get_assignment(db: Database, case_id: str) -> dict[str, Any] | None:
+async def case_visible(db: Database, viewer: Viewer, case_id: str) -> bool:
+    """Whether the viewer may see the case at all (P3, P2)."""
     async with db.read() as conn:
-        row = (await conn.execute(select(assignments).where(assignments.c.case_id == case_id))).mappings().first()
+        return await can_see_case(conn, viewer, case_id)
+
+
+async def get_assignment(db: Database, case_id: str, viewer: Viewer) -> dict[str, Any] | None:
+    """The case's assignment, if it has one and the viewer may see the case."""
+    async with db.read() as conn:
+        row = (
+            await conn.execute(
+                select(assignments).where(assignments.c.case_id == case_id, visible(viewer, assignments.c.case_id))
+            )
+        ).mappings().first()
     return dict(row) if row else None
+
+
+async def received_by(db: Database, case_id: str) -> str | None:
+    """The unit that received the case (for acting rights; reading rights are checked before)."""
+    async with db.read() as conn:
+        value = await conn.scalar(select(assignments.c.received_by).where(assignments.c.case_id == case_id))
+    return str(value) if value else None
 
 
 async def assignment_row(conn: AsyncConnection, case_id: str) -> dict[str, Any] | None:
@@ -26,14 +46,18 @@ async def assignment_row(conn: AsyncConnection, case_id: str) -> dict[str, Any] 
     return dict(row) if row else None
 
 
-async def inbox(db: Database, unit_id: str, *, signed: bool | None = None, limit: int = 200) -> list[dict[str, Any]]:
-    """Open cases with ``unit_id`` that it signs for (forwarded, assigned, diverted, recorded), oldest first."""
+async def inbox(
+    db: Database, unit_id: str, viewer: Viewer, *, signed: bool | None = None, limit: int = 200
+) -> list[dict[str, Any]]:
+    """Open cases with ``unit_id`` that it signs for (forwarded, assigned, diverted, recorded), oldest
+    first; only those the viewer may see."""
     q = (
         select(assignments)
         .where(
             assignments.c.unit_id == unit_id,
             assignments.c.is_open.is_(True),
             assignments.c.disposition.in_(sorted(SIGNABLE)),
+            visible(viewer, assignments.c.case_id),
         )
         .order_by(assignments.c.routed_at, assignments.c.case_id)
         .limit(limit)
@@ -47,14 +71,16 @@ async def inbox(db: Database, unit_id: str, *, signed: bool | None = None, limit
     return [dict(r) for r in rows]
 
 
-async def triage_queue(db: Database, bureau_id: str, *, limit: int = 200) -> list[dict[str, Any]]:
-    """R9: open cases waiting for a clerk of ``bureau_id`` to decide where they go, oldest first."""
+async def triage_queue(db: Database, bureau_id: str, viewer: Viewer, *, limit: int = 200) -> list[dict[str, Any]]:
+    """R9: open cases waiting for a clerk of ``bureau_id`` to decide where they go, oldest first; only
+    those the viewer may see."""
     q = (
         select(assignments)
         .where(
             assignments.c.unit_id == bureau_id,
             assignments.c.is_open.is_(True),
             assignments.c.disposition == "triage",
+            visible(viewer, assignments.c.case_id),
         )
         .order_by(assignments.c.routed_at, assignments.c.case_id)
         .limit(limit)

@@ -56,6 +56,7 @@ class CaseFacts:
     handling_units: frozenset[str]
     place_region: str | None
     accused_units: frozenset[str]
+    #: R5; the read model also sets it while it cannot tell yet (see :mod:`shared.scope.projection`)
     accusation: bool
 
 

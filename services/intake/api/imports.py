@@ -101,9 +101,14 @@ async def post_import(
     return {"import_id": job.import_id, "status": job.status, "progress": f"/imports/{job.import_id}"}
 
 
+def _unit_filter(principal: Principal) -> str | None:
+    """An import is read by the unit that submitted it (its rows are that unit's cases); admins read any."""
+    return None if principal.has_any_role("admin") else principal.unit
+
+
 @router.get("/imports/{import_id}", responses=problem_responses(401, 403, 404), summary="Progress of an import")
-async def get_import(import_id: str, intake: IntakeDep, _principal: Importer) -> dict[str, Any]:
-    job = await queries.get_import(intake.runtime.db, import_id)
+async def get_import(import_id: str, intake: IntakeDep, principal: Importer) -> dict[str, Any]:
+    job = await queries.get_import(intake.runtime.db, import_id, unit=_unit_filter(principal))
     if job is None:
         raise not_found("import")
     errors = await queries.import_error_rows(intake.runtime.db, import_id, limit=ERRORS_SHOWN + 1)
@@ -119,10 +124,10 @@ async def get_import(import_id: str, intake: IntakeDep, _principal: Importer) ->
 async def get_import_errors(
     import_id: str,
     intake: IntakeDep,
-    _principal: Importer,
+    principal: Importer,
     offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
 ) -> list[dict[str, Any]]:
-    if await queries.get_import(intake.runtime.db, import_id) is None:
+    if await queries.get_import(intake.runtime.db, import_id, unit=_unit_filter(principal)) is None:
         raise not_found("import")
     return [dict(e) for e in await queries.import_error_rows(intake.runtime.db, import_id, offset=offset, limit=limit)]

@@ -1,4 +1,8 @@
-"""HTTP: registering petitions, the staff view of a case and the clerk's changes. No SQL here."""
+"""HTTP: registering petitions, the staff view of a case and the clerk's changes. No SQL here.
+
+Every read of a case and every change to one goes through the caller's scope first (P3, P2;
+``shared/scope``): a case outside it answers 404 ``case-not-found``, exactly as a case that does not
+exist, before any role-specific rule is looked at."""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Response
 
 from services.intake import queries
-from services.intake.api.deps import intake_of, invalid, not_found, refused, scoped_key
+from services.intake.api.deps import intake_of, invalid, refused, scoped_key
 from services.intake.api.schemas import (
     CaseChanged,
     ClusterOut,
@@ -55,10 +59,11 @@ from services.intake.handlers.register import (
     register_petition,
 )
 from services.intake.personal import fields_in_clear, present_petitioners
-from services.intake.views import staff_view
+from services.intake.views import staff_view, without_cases
 from shared.privacy.access_log import AccessLogUnavailable, AccessRecord, log_access
 from shared.recorder import Actor
-from shared.web.auth import Principal, current_principal, require_roles
+from shared.scope.web import CaseReader, case_not_found, viewer_of
+from shared.web.auth import Principal, require_roles
 from shared.web.problems import DomainProblem, problem_responses
 
 router = APIRouter(tags=["petitions"])
@@ -66,7 +71,8 @@ router = APIRouter(tags=["petitions"])
 IntakeDep = Annotated[Intake, Depends(intake_of)]
 Registrar = Annotated[Principal, Depends(require_roles("clerk", "integration", "admin"))]
 Clerk = Annotated[Principal, Depends(require_roles("clerk", "admin"))]
-Staff = Annotated[Principal, Depends(current_principal)]
+#: who reads the staff view of a case (each within their scope; personal data by role, P1)
+Staff = CaseReader
 
 
 def actor(principal: Principal) -> Actor:
@@ -166,11 +172,18 @@ async def post_petition(
     return created_body(result)
 
 
+async def _in_scope(intake: Intake, case_id: str, principal: Principal) -> None:
+    """404 for a case the caller may not see, the same as for a case that does not exist."""
+    if await queries.visible_case_id(intake.runtime.db, viewer_of(principal), case_id=case_id) is None:
+        raise case_not_found(case_id)
+
+
 async def _view(intake: Intake, case_id: str, principal: Principal, endpoint: str) -> dict[str, Any]:
     db = intake.runtime.db
+    await _in_scope(intake, case_id, principal)
     events = await queries.case_events(db, intake.runtime.store, case_id)
     if not events:
-        raise not_found()
+        raise case_not_found(case_id)
     linked: set[str] = set()
     for e in events:
         for key in ("repeat_of", "original_case_id", "candidate_case_id"):
@@ -197,35 +210,37 @@ async def _view(intake: Intake, case_id: str, principal: Principal, endpoint: st
             raise DomainProblem(
                 503, "access-log-unavailable", "Service Unavailable", "personal data is shown only when its read is logged"
             ) from None
-    return staff_view(
+    seen = await queries.visible_case_ids(db, viewer_of(principal), linked)
+    view = staff_view(
         events,
         await queries.progress_of(db, case_id),
         intake.directory,
-        await queries.case_numbers(db, linked),
+        await queries.case_numbers(db, seen),
         intake.is_working_day,
         await present_petitioners(intake.vault, people, principal.roles),
     )
+    return without_cases(view, linked - seen)
 
 
 @router.get(
     "/petitions/by-number/{case_no}",
-    responses=problem_responses(401, 404),
+    responses=problem_responses(401, 403, 404, 503),
     summary="A case by its number (staff)",
 )
 async def get_petition_by_number(case_no: str, intake: IntakeDep, principal: Staff) -> dict[str, Any]:
     try:
         number = str(parse_case_no(case_no))
     except InvalidCaseNumber:
-        raise not_found() from None
-    row = await queries.case_by_number(intake.runtime.db, number)
-    if row is None:
-        raise not_found()
-    return await _view(intake, row["case_id"], principal, "GET /petitions/by-number/{case_no}")
+        raise case_not_found(case_no) from None
+    case_id = await queries.visible_case_id(intake.runtime.db, viewer_of(principal), case_no=number)
+    if case_id is None:
+        raise case_not_found(case_no)
+    return await _view(intake, case_id, principal, "GET /petitions/by-number/{case_no}")
 
 
 @router.get(
     "/petitions/{case_id}",
-    responses=problem_responses(401, 404, 503),
+    responses=problem_responses(401, 403, 404, 503),
     summary="A case as staff see it (personal data in clear only for roles that need it; such reads are logged)",
 )
 async def get_petition(case_id: str, intake: IntakeDep, principal: Staff) -> dict[str, Any]:
@@ -238,10 +253,11 @@ async def get_petition(case_id: str, intake: IntakeDep, principal: Staff) -> dic
 async def _change(
     intake: Intake, case_id: str, build: Callable[[PetitionState, datetime], Command], principal: Principal
 ) -> CaseChanged:
+    await _in_scope(intake, case_id, principal)
     try:
         outcome = await cases.execute(intake, case_id, build, actor=actor(principal))
     except cases.CaseNotFound:
-        raise not_found() from None
+        raise case_not_found(case_id) from None
     except DomainError as exc:
         raise refused(exc) from None
     state = outcome.state
@@ -316,15 +332,17 @@ async def confirm_urgent(case_id: str, body: UrgentConfirmIn, intake: IntakeDep,
 
 @router.post("/petitions/{case_id}/merge", summary="Merge this repeat into its open original (R12)", response_model=CaseChanged, responses=_CHANGE_PROBLEMS)
 async def merge(case_id: str, body: MergeIn, intake: IntakeDep, principal: Clerk) -> CaseChanged:
+    await _in_scope(intake, case_id, principal)
     original_id = body.original_case_id
     if original_id is None and body.original_case_no:
         try:
-            row = await queries.case_by_number(intake.runtime.db, str(parse_case_no(body.original_case_no)))
+            number: str | None = str(parse_case_no(body.original_case_no))
         except InvalidCaseNumber:
-            row = None
-        original_id = row["case_id"] if row else None
+            number = None
+        if number is not None:
+            original_id = await queries.visible_case_id(intake.runtime.db, viewer_of(principal), case_no=number)
         if original_id is None:
-            raise not_found("original case")
+            raise case_not_found(body.original_case_no)
     if original_id is None:
         raise DomainProblem(
             422,
@@ -340,12 +358,13 @@ async def merge(case_id: str, body: MergeIn, intake: IntakeDep, principal: Clerk
                 }
             ],
         )
+    await _in_scope(intake, original_id, principal)
     try:
         outcome = await cases.merge_repeat(
             intake, case_id, original_id, reason=body.reason, similarity=body.similarity, actor=actor(principal)
         )
     except cases.CaseNotFound as exc:
-        raise not_found("original case" if str(exc) == original_id else "case") from None
+        raise case_not_found(str(exc)) from None
     except DomainError as exc:
         raise refused(exc) from None
     state = outcome.state
@@ -366,10 +385,11 @@ async def merge(case_id: str, body: MergeIn, intake: IntakeDep, principal: Clerk
     summary="Issue a new query code (the old one stops working); shown once",
 )
 async def reissue_query_code(case_id: str, intake: IntakeDep, principal: Registrar) -> QueryCodeOut:
+    await _in_scope(intake, case_id, principal)
     try:
         outcome = await cases.reissue_query_code(intake, case_id, actor=actor(principal))
     except cases.CaseNotFound:
-        raise not_found() from None
+        raise case_not_found(case_id) from None
     except DomainError as exc:
         raise refused(exc) from None
     assert outcome.secret is not None

@@ -20,6 +20,7 @@ from services.intake.domain.petition import PetitionState, decide, fold
 from services.intake.handlers.register import attach_repeat
 from shared.events.base import EventData
 from shared.recorder import Actor, record
+from shared.scope.projection import project_events
 from shared.store.event_store import ConcurrencyError
 
 MAX_ATTEMPTS = 8
@@ -60,7 +61,8 @@ async def execute(
                 command = build(state, now)
                 events = decide(command, state, is_working_day=intake.is_working_day)
                 if events:
-                    await record(conn, intake.runtime, case_id, version, events, actor=actor)
+                    recorded = await record(conn, intake.runtime, case_id, version, events, actor=actor)
+                    await project_events(conn, recorded)
                     state = fold(events, state)
                     refingerprint = isinstance(command, CorrectField) and command.field in ("title", "content")
                     digest = command.query_code_digest if isinstance(command, ReissueQueryCode) else None
@@ -104,7 +106,8 @@ async def merge_repeat(
                 command = Merge(original_case_id=original_case_id, at=now, similarity=similarity, reason=reason)
                 events = decide(command, state, is_working_day=intake.is_working_day)
                 await attach_repeat(conn, intake, original_case_id, case_id, None, actor=actor, reason=reason)
-                await record(conn, intake.runtime, case_id, version, events, actor=actor)
+                recorded = await record(conn, intake.runtime, case_id, version, events, actor=actor)
+                await project_events(conn, recorded)
                 state = fold(events, state)
                 await projection.update_case(conn, state, now=now)
                 return Outcome(state, list(events))

@@ -60,6 +60,7 @@ from services.intake.personal import seal_petitioners
 from services.intake.tables import case_number_sequences
 from shared.events.base import EventData
 from shared.recorder import Actor, record
+from shared.scope.projection import project_events
 from shared.store.event_store import ConcurrencyError
 
 MAX_ATTEMPTS = 8
@@ -338,7 +339,8 @@ async def register_in(
     # the read-model row first: a racing retry of the same submission fails here, before any event
     row, people = _rows(prepared, decided, now)
     await projection.insert_cases(conn, [row], people)
-    await record(conn, intake.runtime, decided.state.case_id, 0, decided.events, actor=actor)
+    recorded = await record(conn, intake.runtime, decided.state.case_id, 0, decided.events, actor=actor)
+    await project_events(conn, recorded)
     if decided.repeat is not None and decided.repeat.outcome == "merge" and decided.repeat.original_case_id:
         await attach_repeat(
             conn, intake, decided.repeat.original_case_id, decided.state.case_id, decided.repeat, actor=actor
@@ -404,7 +406,8 @@ async def register_batch(
         row, its_people = _rows(prepared, decided, now)
         rows.append(row)
         people += its_people
-        await record(conn, intake.runtime, decided.state.case_id, 0, decided.events, actor=actor)
+        recorded = await record(conn, intake.runtime, decided.state.case_id, 0, decided.events, actor=actor)
+        await project_events(conn, recorded)
         repeat = decided.repeat
         if repeat is not None and repeat.outcome == "merge" and repeat.original_case_id:
             await projection.insert_cases(conn, rows, people)  # the original may be a row of this batch
@@ -454,7 +457,8 @@ async def attach_repeat(
             raise RetryRegistration() from refused
         raise
     if events:
-        await record(conn, runtime, original_case_id, stream.version, events, actor=actor)
+        recorded = await record(conn, runtime, original_case_id, stream.version, events, actor=actor)
+        await project_events(conn, recorded)
         await projection.update_case(conn, fold(events, original), now=intake.now())
 
 

@@ -7,17 +7,17 @@ from fastapi import APIRouter, Request
 from services.reporting.queries import case_history
 from services.reporting.redaction import redact_event
 from shared.events.envelope import CloudEvent
-from shared.scope.web import CurrentViewer
-from shared.web.problems import DomainProblem, problem_responses
+from shared.scope.web import CurrentViewer, case_not_found
+from shared.web.problems import problem_responses
 
 router = APIRouter(tags=["history"])
 
 
 @router.get(
-    "/cases/{case_id}/history", response_model=list[CloudEvent], responses=problem_responses(401, 404)
+    "/cases/{case_id}/history", response_model=list[CloudEvent], responses=problem_responses(401, 403, 404)
 )
 async def get_case_history(case_id: str, request: Request, viewer: CurrentViewer) -> list[CloudEvent]:
     events = await case_history(request.app.state.runtime.db, case_id, viewer)
     if not events:
-        raise DomainProblem(404, "case-not-found", "No such case", f"no case {case_id} in your scope")
+        raise case_not_found(case_id)
     return [CloudEvent.model_validate(redact_event(e)) for e in events]

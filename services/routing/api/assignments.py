@@ -1,4 +1,6 @@
-"""HTTP: a case's current assignment, why it is there (R14), and every routing step on the way."""
+"""HTTP: a case's current assignment, why it is there (R14), and every routing step on the way.
+
+Who may read it is P3 scope (``shared/scope``): a case outside the caller's scope answers 404."""
 
 from __future__ import annotations
 
@@ -6,20 +8,17 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from services.routing.api.deps import forbidden, holder, runtime
+from services.routing.api.deps import holder, runtime
 from services.routing.api.schemas import Assignment, CaseSummary, HistoryStep
 from services.routing.domain.assignment import fold, step_summary
 from services.routing.domain.directory import Directory
-from services.routing.domain.scope import may_see
 from services.routing.handlers.projection import entries
-from services.routing.queries import get_assignment, stream_events
-from shared.web.auth import CurrentPrincipal
+from services.routing.queries import case_visible, get_assignment, stream_events
+from shared.scope.policy import Viewer
+from shared.scope.web import CaseReader, case_not_found, viewer_of
 from shared.web.problems import DomainProblem, problem_responses
 
 router = APIRouter(tags=["assignments"])
-
-#: roles that read any case's assignment (P3 applies to the others)
-READ_ANY = ("admin", "auditor", "integration")
 
 
 def summary(row: dict[str, Any], directory: Directory) -> CaseSummary:
@@ -40,19 +39,23 @@ def summary(row: dict[str, Any], directory: Directory) -> CaseSummary:
     responses=problem_responses(401, 403, 404),
     summary="The current routing decision, “why here?”, and the history of routing steps",
 )
-async def case_assignment(case_id: str, request: Request, principal: CurrentPrincipal) -> Assignment:
+async def case_assignment(case_id: str, request: Request, principal: CaseReader) -> Assignment:
+    return await assignment_of(case_id, request, viewer_of(principal))
+
+
+async def assignment_of(case_id: str, request: Request, viewer: Viewer) -> Assignment:
+    """The assignment as ``viewer`` may see it: 404 ``case-not-found`` for a case outside the viewer's scope
+    (P3, P2), the same answer as for a case that does not exist."""
     rt = runtime(request)
-    row = await get_assignment(rt.db, case_id)
+    if not await case_visible(rt.db, viewer, case_id):
+        raise case_not_found(case_id)
+    row = await get_assignment(rt.db, case_id, viewer)
     if row is None:
         raise DomainProblem(404, "case-not-routed", "Not routed", f"case {case_id} has no routing decision (yet)")
     async with rt.db.read() as conn:
         current = await holder(request).current(conn, write=False)
     directory = current.directory
     steps = entries(await stream_events(rt.db, case_id))
-    involved = {row.get("received_by"), row.get("unit_id")} | {s.data.get("unit_id") for s in steps}
-    involved |= {s.data.get("bureau_id") for s in steps} | {s.actor_unit for s in steps}
-    if not principal.has_any_role(*READ_ANY) and not may_see(directory, principal.unit, involved):
-        raise forbidden("本件不在您所在单位的范围内 / the case is outside your unit's scope (P3)")
     state = fold(steps)
     detail = row.get("detail") or {}
     category = directory.category(row["category"]) if row.get("category") else None

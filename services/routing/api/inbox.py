@@ -1,4 +1,7 @@
-"""HTTP: a unit's inbox (cases sent to it and still open) and a petition bureau's triage queue (R9)."""
+"""HTTP: a unit's inbox (cases sent to it and still open) and a petition bureau's triage queue (R9).
+
+Both are keyed by a unit: the caller's own (403 for another unit's), or any unit's for supervisors and
+admins. Either way the list holds only the cases the caller may see (P3, P2; ``shared/scope``)."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from services.routing.api.deps import forbidden, holder, runtime
 from services.routing.api.schemas import CaseSummary
 from services.routing.domain.directory import PETITION_BUREAU
 from services.routing.queries import inbox, triage_queue
+from shared.scope.web import viewer_of
 from shared.web.auth import Principal, require_roles
 from shared.web.problems import DomainProblem, problem_responses
 
@@ -42,7 +46,7 @@ async def unit_inbox(
         current = await holder(request).current(conn, write=False)
     if current.directory.unit(unit_id) is None:
         raise DomainProblem(404, "unknown-unit", "Unknown unit", f"unit {unit_id} is not in the directory")
-    rows = await inbox(runtime(request).db, unit_id, signed=signed)
+    rows = await inbox(runtime(request).db, unit_id, viewer_of(principal), signed=signed)
     return [summary(r, current.directory) for r in rows]
 
 
@@ -65,5 +69,5 @@ async def triage(
     unit = current.directory.unit(bureau_id)
     if unit is None or unit.kind != PETITION_BUREAU:
         raise DomainProblem(404, "unknown-bureau", "Unknown bureau", f"{bureau_id} is not a petition bureau")
-    rows = await triage_queue(runtime(request).db, bureau_id)
+    rows = await triage_queue(runtime(request).db, bureau_id, viewer_of(principal))
     return [summary(r, current.directory) for r in rows]

@@ -444,6 +444,7 @@ def routed(
         "cause": cause,
         "evidence": [e.model_dump() for e in decision.evidence],
         "excluded_units": [e.model_dump() for e in decision.excluded_units],
+        "accused_units": list(decision.accused_units),
         "notify": [n.model_dump() for n in decision.notify],
         "key_case": decision.key_case,
         "unit_name": decision.unit_name,

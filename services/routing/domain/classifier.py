@@ -2,11 +2,20 @@
 
 The text is cut into words with jieba (its bundled dictionary, taught every word of the vocabulary), and
 each category scores the weighted words, co-occurrence cues and patterns of ``routing_vocabulary.yaml``
-that the text contains, plus the seed ``examples`` of categories.yaml. A word in the title weighs
-``title_factor`` times more. A "negatable" word preceded in its clause by a negation (没有起诉, 不想打官司)
-does not count. Confidence is a softmax over the scores, with an extra "no category fits" score
-(``none_score``), so weak evidence gives low confidence. Below the threshold, or when the two best
-categories are within ``tie_margin`` of each other, the petition goes to triage (R9).
+that the text contains, plus the seed ``examples`` of categories.yaml.
+
+What a petition is about is said most plainly in its title and in its request (the part of a sentence
+from 请, 要求, 希望... to the sentence's end); the rest is often background, where other matters are
+mentioned in passing (a wage claim that mentions the building site, a land dispute that mentions a
+court). So a word in the title weighs ``title_factor`` times more, and a word in a request
+``request_factor`` times more; a word found several times counts once, where it weighs most. A
+"negatable" word preceded in its clause by a negation (没有起诉, 不想打官司) does not count.
+
+Confidence is a softmax over the scores of the categories the text gives evidence for, with an extra
+"no category fits" score (``none_score``): weak evidence stays below that score and gives low
+confidence, close rivals share it. Categories without any evidence are not rivals, so the confidence does
+not depend on how many categories the taxonomy has. Below the threshold, or when the two best categories
+are within ``tie_margin`` of each other, the petition goes to triage (R9).
 """
 
 from __future__ import annotations
@@ -26,6 +35,8 @@ from services.routing.domain.vocabulary import ClassifierSettings, Vocabulary
 _CLAUSE_END = re.compile(r"[，。；;！!？?,\n：:“”\"]")
 #: how many characters before a word a negation may stand (没有去法院起诉 → 起诉 is negated)
 _NEGATION_REACH = 8
+#: a sentence ends at these characters; a request runs from its marker to the end of its sentence
+_SENTENCE_END = re.compile(r"[。！!？?；;\n]")
 
 
 @dataclass(frozen=True)
@@ -148,17 +159,19 @@ class Classifier:
         present: set[str] = set()
 
         for where, text, factor in (("title", title or "", s.title_factor), ("content", content or "", 1.0)):
-            scored, seen = self._read(text)
+            spans = self._request_spans(text) if where == "content" else []  # the title weighs as a whole
+            scored, seen = self._read(text, spans)
             present |= seen
-            for word, negated in scored.items():
+            for word, (anywhere, unnegated) in scored.items():
                 for code, weight in self._index.get(word, ()):
                     if code not in scores:
                         continue
                     vocab = self.vocabulary.categories.get(code)
-                    if negated and vocab is not None and word in vocab.negatable:
+                    prominence = unnegated if vocab is not None and word in vocab.negatable else anywhere
+                    if prominence is None:
                         continue
-                    scores[code] += weight * factor
-                    evidence.append(Evidence(code, word, weight * factor, where))
+                    scores[code] += weight * factor * prominence
+                    evidence.append(Evidence(code, word, weight * factor * prominence, where))
             for category in categories:
                 vocab = self.vocabulary.categories.get(category.code)
                 if vocab is None:
@@ -166,12 +179,14 @@ class Classifier:
                 for pattern in vocab.patterns:
                     if pattern.where not in ("any", where):
                         continue
-                    match = pattern.regex.search(text)
-                    if match:
-                        scores[category.code] += pattern.weight * factor
-                        evidence.append(
-                            Evidence(category.code, match.group(0), pattern.weight * factor, where)
-                        )
+                    hits = [
+                        (self._prominence(m.start(), spans), m.group(0)) for m in pattern.regex.finditer(text)
+                    ]
+                    if hits:  # a pattern counts once, where it weighs most
+                        prominence, matched = max(hits, key=lambda h: h[0])
+                        weight = pattern.weight * factor * prominence
+                        scores[category.code] += weight
+                        evidence.append(Evidence(category.code, matched, weight, where))
 
         text = f"{title}\n{content}"
         for category in categories:
@@ -188,17 +203,57 @@ class Classifier:
 
         return self._conclude(scores, evidence)
 
-    def _read(self, text: str) -> tuple[dict[str, bool], set[str]]:
-        """The vocabulary words of ``text`` that score (→ True when every occurrence is negated), and all
-        words not negated (for cues). Of vocabulary words that overlap only the longest scores
-        (医疗保险 is not also 医疗; 拖欠工资 is not also 工资)."""
-        spans = _tokens(self._tokenizer, text)
-        scored: dict[str, bool] = {}
-        for word, start, _ in _longest([t for t in spans if t[0] in self._index]):
-            negated = self._negated(text, start)
-            scored[word] = scored.get(word, True) and negated
-        present = {word for word, start, _ in spans if not self._negated(text, start)}
+    def _read(
+        self, text: str, spans: Sequence[tuple[int, int]]
+    ) -> tuple[dict[str, tuple[float, float | None]], set[str]]:
+        """The vocabulary words of ``text`` that score, each with how prominent its most prominent
+        occurrence is (``request_factor`` inside a request span, else 1) over all its occurrences and over
+        those not negated (None when every occurrence is negated); and all words not negated (for cues).
+        Of vocabulary words that overlap only the longest scores (医疗保险 is not also 医疗; 拖欠工资 is
+        not also 工资)."""
+        tokens = _tokens(self._tokenizer, text)
+        scored: dict[str, tuple[float, float | None]] = {}
+        for word, start, _ in _longest([t for t in tokens if t[0] in self._index]):
+            prominence = self._prominence(start, spans)
+            anywhere, unnegated = scored.get(word, (0.0, None))
+            if not self._negated(text, start):
+                unnegated = max(unnegated or 0.0, prominence)
+            scored[word] = (max(anywhere, prominence), unnegated)
+        present = {word for word, start, _ in tokens if not self._negated(text, start)}
         return scored, present
+
+    def _prominence(self, start: int, spans: Sequence[tuple[int, int]]) -> float:
+        """``request_factor`` for a position inside a request span, else 1."""
+        if any(a <= start < b for a, b in spans):
+            return self.settings.request_factor
+        return 1.0
+
+    def _request_spans(self, text: str) -> list[tuple[int, int]]:
+        """The requests of ``text``: in each sentence, from the first request marker (请, 要求, 希望...) that
+        is not part of a word asking for nothing (申请, 邀请) to the end of the sentence."""
+        markers = self.vocabulary.request_markers
+        if not markers:
+            return []
+        masked = [False] * len(text)
+        for word in self.vocabulary.not_requests:
+            at = text.find(word)
+            while at >= 0:
+                masked[at : at + len(word)] = [True] * len(word)
+                at = text.find(word, at + 1)
+        spans: list[tuple[int, int]] = []
+        begin = 0
+        for end in [m.start() for m in _SENTENCE_END.finditer(text)] + [len(text)]:
+            first: int | None = None
+            for marker in markers:
+                at = text.find(marker, begin, end)
+                while at >= 0 and any(masked[at : at + len(marker)]):
+                    at = text.find(marker, at + 1, end)
+                if at >= 0 and (first is None or at < first):
+                    first = at
+            if first is not None:
+                spans.append((first, end))
+            begin = end + 1
+        return spans
 
     def _negated(self, text: str, start: int) -> bool:
         window = text[max(0, start - _NEGATION_REACH) : start]
@@ -211,10 +266,11 @@ class Classifier:
         best, top = ranked[0] if ranked else (None, 0.0)
         runner_up, second = ranked[1] if len(ranked) > 1 else (None, 0.0)
 
-        logits = [v / s.temperature for v in scores.values()] + [s.none_score / s.temperature]
+        # rivals are the categories with evidence; "no category fits" is always one
+        logits = [v / s.temperature for v in scores.values() if v > 0] + [s.none_score / s.temperature]
         peak = max(logits)
         total = sum(math.exp(x - peak) for x in logits)
-        confidence = math.exp(top / s.temperature - peak) / total if best is not None else 0.0
+        confidence = math.exp(top / s.temperature - peak) / total if best is not None and top > 0 else 0.0
         confidence = round(confidence, 4)
 
         kept = tuple(sorted((e for e in evidence if e.category == best), key=lambda e: (-e.weight, e.word)))

@@ -150,6 +150,9 @@ class RoutingDecision(_Output):
     directory_version: str
     evidence: tuple[EvidenceItem, ...] = ()
     excluded_units: tuple[ExcludedUnit, ...] = ()
+    #: the accused units the petition names, as unit ids (names resolved against the directory); none of
+    #: them may see the case (P2)
+    accused_units: tuple[str, ...] = ()
     notify: tuple[NotifiedUnit, ...] = ()
     key_case: bool = False
     #: the name of ``unit_id`` in the directory

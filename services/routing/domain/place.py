@@ -4,9 +4,11 @@ Order of evidence:
 
 1. a structured ``region_code`` that the directory knows;
 2. otherwise the place names of the address and of the text (title and content): county, township and
-   village names, full or short (寒亭 for 寒亭区, 高里 for 高里街道, 王家庄 for 王家庄村). The names found
-   are combined: the region named most often along one line of the tree wins, the finest first
-   (``寒亭区高里街道高里村`` → 高里村).
+   village names, full or short (寒亭 for 寒亭区, 高里 for 高里街道, 王家庄 for 王家庄村). A short name is
+   taken only where a word of the text begins (the text is cut into words knowing every place name): in
+   由于河水 or 希望留下 the characters 于河 and 望留 belong to the words 由于 and 希望, not to 于河街道 or
+   望留街道. The names found are combined: the region named most often along one line of the tree wins,
+   the finest first (``寒亭区高里街道高里村`` → 高里村).
 
 The address field is often the writer's home, not where the matter arose. When the text says where the
 matter is (a clause such as "要反映的是……的事" or "这事是……") and that place differs from the address,
@@ -23,10 +25,12 @@ county; otherwise the place is unknown and the petition goes to triage (R9).
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from functools import lru_cache
+from typing import Any, Literal
 
 from services.routing.domain.directory import Directory, Level, Region
 
@@ -179,21 +183,47 @@ def resolve_place(
 
 
 def find_mentions(directory: Directory, text: str, source: Source) -> list[Mention]:
-    """Place names in ``text``, longest first and not overlapping, each with the role of its clause."""
+    """Place names in ``text``, longest first and not overlapping, each with the role of its clause. A short
+    name (without its level's suffix) counts only where a word of the text begins."""
     names = directory.names
     by_first = directory.names_by_first_character
+    starts: frozenset[int] | None = None  # where words begin; cut only when a short name is found
     mentions: list[Mention] = []
     i = 0
     while i < len(text):
         for name in by_first.get(text[i], ()):
-            if text.startswith(name, i):
-                role = _role(text, i, i + len(name)) if source != "address" else "plain"
-                mentions.append(Mention(name, names[name], source, role))
-                i += len(name)
-                break
+            if not text.startswith(name, i):
+                continue
+            regions = names[name]
+            if all(r.name != name for r in regions):  # a short name
+                if starts is None:
+                    starts = _word_starts(frozenset(names), text)
+                if i not in starts:
+                    continue
+            role = _role(text, i, i + len(name)) if source != "address" else "plain"
+            mentions.append(Mention(name, regions, source, role))
+            i += len(name)
+            break
         else:
             i += 1
     return mentions
+
+
+@lru_cache(maxsize=4)
+def _place_tokenizer(names: frozenset[str]) -> Any:
+    """A jieba tokenizer that knows every place name of the directory. Built on first use and cached."""
+    import jieba
+
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    for name in sorted(names):
+        tokenizer.add_word(name)
+    return tokenizer
+
+
+def _word_starts(names: frozenset[str], text: str) -> frozenset[int]:
+    """The positions of ``text`` where a word begins, cutting it with the place names known."""
+    return frozenset(int(start) for _, start, _ in _place_tokenizer(names).tokenize(text, HMM=False))
 
 
 def _inside(directory: Directory, pool: Sequence[Mention], lives: Sequence[Mention]) -> list[Mention]:

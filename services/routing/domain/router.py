@@ -169,6 +169,7 @@ def _route(
                 "excluded_units": [
                     ExcludedUnit(unit_id=e.unit.id, name=e.unit.name, reason=e.reason) for e in excluded
                 ],
+                "accused_units": [u.id for u in accused.units],
                 "notify": [
                     NotifiedUnit(unit_id=n.unit.id, name=n.unit.name, reason=n.reason, rule=n.rule)
                     for n in group.notify

@@ -10,9 +10,12 @@ the routing service, and the classifier (R1) uses it. Format::
       temperature: 2.0        # softmax temperature over category scores
       none_score: 4.0         # score of "no category fits": weak evidence stays below it
       title_factor: 2.0       # a word in the title weighs this many times its weight
+      request_factor: 1.5     # ... and a word of the request (请……, 要求……) this many times
       example_weight: 3.0     # a seed example of categories.yaml found verbatim in the text
       example_word_weight: 1.0  # each distinctive word of a seed example
     negations: [没有, 未, ...]   # words that, just before a "negatable" word, cancel it
+    request_markers: [请, 要求, 希望, ...]   # where what the petitioner asks for begins
+    not_requests: [申请, 邀请, ...]          # words that contain a marker but ask for nothing
     ignore_in_examples: [纠纷, 问题, ...]  # generic words of seed examples that prove nothing
     categories:
       land_resources:
@@ -33,6 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+import yaml
+
 from services.routing.domain.errors import VocabularyFileError
 from services.routing.domain.yaml_lines import YamlDocument, read_yaml
 
@@ -49,6 +54,7 @@ class ClassifierSettings:
     temperature: float = 2.0
     none_score: float = 4.0
     title_factor: float = 2.0
+    request_factor: float = 1.5
     example_weight: float = 3.0
     example_word_weight: float = 1.0
 
@@ -94,6 +100,11 @@ class Vocabulary:
     settings: ClassifierSettings = ClassifierSettings()
     negations: tuple[str, ...] = ()
     ignore_in_examples: frozenset[str] = frozenset()
+    #: where the request of a sentence begins (请, 要求, 希望...): from there to the sentence's end the
+    #: petitioner says what they want, which weighs more than the background (``request_factor``)
+    request_markers: tuple[str, ...] = ()
+    #: words that contain a marker but ask for nothing (申请, 邀请, 请假)
+    not_requests: tuple[str, ...] = ()
     source: str = field(default="routing_vocabulary.yaml", compare=False)
 
     def words(self) -> frozenset[str]:
@@ -108,7 +119,15 @@ class Vocabulary:
         return frozenset(out)
 
 
-_TOP_KEYS = {"version", "settings", "negations", "ignore_in_examples", "categories"}
+_TOP_KEYS = {
+    "version",
+    "settings",
+    "negations",
+    "ignore_in_examples",
+    "request_markers",
+    "not_requests",
+    "categories",
+}
 _CATEGORY_KEYS = {"terms", "cues", "patterns", "negatable"}
 
 
@@ -121,7 +140,7 @@ def parse_vocabulary(text: str, *, source: str = "routing_vocabulary.yaml") -> V
     doc = read_yaml(text, source)
     if isinstance(doc, str):
         raise VocabularyFileError([doc])
-    problems: list[str] = []
+    problems: list[str] = _duplicate_keys(doc)
     data = doc.data
     if not isinstance(data, dict):
         raise VocabularyFileError([f"{doc.where(1)}: expected a mapping at the top of the file"])
@@ -133,6 +152,8 @@ def parse_vocabulary(text: str, *, source: str = "routing_vocabulary.yaml") -> V
     settings = _settings(doc, data.get("settings") or {}, problems)
     negations = _words(doc, data.get("negations") or [], ("negations",), problems)
     ignored = _words(doc, data.get("ignore_in_examples") or [], ("ignore_in_examples",), problems)
+    markers = _words(doc, data.get("request_markers") or [], ("request_markers",), problems)
+    not_requests = _words(doc, data.get("not_requests") or [], ("not_requests",), problems)
 
     categories: dict[str, CategoryVocabulary] = {}
     raw_categories = data.get("categories")
@@ -148,7 +169,37 @@ def parse_vocabulary(text: str, *, source: str = "routing_vocabulary.yaml") -> V
 
     if problems:
         raise VocabularyFileError(problems)
-    return Vocabulary(categories, settings, tuple(negations), frozenset(ignored), source)
+    return Vocabulary(
+        categories,
+        settings,
+        tuple(negations),
+        frozenset(ignored),
+        tuple(markers),
+        tuple(not_requests),
+        source,
+    )
+
+
+def _duplicate_keys(doc: YamlDocument) -> list[str]:
+    """A key of the file's structure given twice in one mapping (a second ``patterns:`` under a category, a
+    category listed twice): YAML keeps only the last, which would silently drop the first. Reported with
+    the line of the repeat. A word listed twice in ``terms`` is allowed: its last weight counts, so an
+    operator may add a word at the top of a list that already has it further down."""
+    repeats: list[tuple[int, str]] = []
+    stack: list[tuple[yaml.Node, str]] = [(doc.node, "")] if doc.node is not None else []
+    while stack:
+        node, under = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    if key.value in seen and under != "terms":
+                        repeats.append((int(key.start_mark.line) + 1, str(key.value)))
+                    seen.add(key.value)
+                stack.append((value, str(key.value) if isinstance(key, yaml.ScalarNode) else ""))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, under) for item in node.value)
+    return [f"{doc.where(line)}: {key!r} is given twice; only one counts" for line, key in sorted(repeats)]
 
 
 def _number(value: object) -> float | None:

@@ -49,6 +49,7 @@ from shared.events.catalogue.routing import (
 from shared.events.envelope import CloudEvent
 from shared.recorder import Actor, record
 from shared.runtime import Runtime
+from shared.scope.projection import project_events
 from shared.store.event_store import ConcurrencyError
 
 MAX_ATTEMPTS = 5
@@ -70,6 +71,7 @@ class CaseCommands:
                     state = fold(entries(stream.events))
                     payloads = await decide(conn, current, state)
                     envelopes = await record(conn, self.runtime, case_id, stream.version, payloads, actor=actor)
+                    await project_events(conn, envelopes)
                     await project(conn, case_id, envelopes, self.holder.calendar)
                 return envelopes
             except ConcurrencyError:

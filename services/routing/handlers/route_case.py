@@ -1,7 +1,7 @@
 """Use case: route each registered petition and record the decision (R1–R14); follow intake's changes.
 
-Runs inside the consumer's transaction: the decision event, its outbox row, the assignment read model
-and the processed-event marker commit together.
+Runs inside the consumer's transaction: the decision event, its outbox row, the assignment read model,
+the case's scope (``shared/scope``) and the processed-event marker commit together.
 
 - ``PetitionRegistered`` → the router's decision (``CaseRouted``, ``detail.cause = registration``). A
   repeat is routed with what intake found (R12): a repeat of an open case (``repeat_outcome = merge``)
@@ -37,6 +37,7 @@ from shared.events.catalogue.routing import CaseRouted
 from shared.events.envelope import CloudEvent
 from shared.recorder import record
 from shared.runtime import Runtime
+from shared.scope.projection import project_events, project_scope
 
 #: intake's corrected field → the router's field
 _CORRECTED = {
@@ -134,6 +135,7 @@ async def route_registered(
     if petition.repeat_of:
         data["detail"]["repeat_of"] = petition.repeat_of
     envelopes = await record(conn, runtime, case_id, 0, [CaseRouted(case_id=case_id, **data)], cause=cause)
+    await project_events(conn, envelopes)
     await project(
         conn,
         case_id,
@@ -163,6 +165,7 @@ async def merge_repeat(
     data["detail"]["repeat_of"] = merged.original_case_id
     payload = CaseRouted(case_id=merged.case_id, **data)
     envelopes = await record(conn, runtime, merged.case_id, stream.version, [payload], cause=cause)
+    await project_events(conn, envelopes)
     await project(conn, merged.case_id, envelopes, holder.calendar)
 
 
@@ -188,6 +191,8 @@ def petition_consumer_handler(runtime: Runtime, holder: DirectoryHolder) -> Hand
             payload = event.payload()
         except UnknownEventType:
             return  # a newer intake event this version does not know
+        # the scope (P3) in this transaction: the case is visible where it is routed as soon as it is
+        await project_scope(conn, event)
         match payload:
             case PetitionRegistered():
                 await route_registered(conn, runtime, holder, payload, event)

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
 from services.supervision.queries import case_clocks
-from shared.scope.web import CurrentViewer
-from shared.web.problems import DomainProblem, problem_responses
+from shared.scope.web import CurrentViewer, case_not_found
+from shared.web.problems import problem_responses
 
 router = APIRouter(tags=["clocks"])
 
@@ -25,10 +25,10 @@ class ClockOut(BaseModel):
     stopped_at: datetime | None
 
 
-@router.get("/cases/{case_id}/clocks", response_model=list[ClockOut], responses=problem_responses(401, 404))
+@router.get("/cases/{case_id}/clocks", response_model=list[ClockOut], responses=problem_responses(401, 403, 404))
 async def get_case_clocks(case_id: str, request: Request, viewer: CurrentViewer) -> list[ClockOut]:
     runtime = request.app.state.runtime
     rows = await case_clocks(runtime.db, case_id, runtime.clock.now(), viewer)
     if rows is None:
-        raise DomainProblem(404, "case-not-found", "No such case", f"no case {case_id} in your scope")
+        raise case_not_found(case_id)
     return [ClockOut.model_validate(r) for r in rows]

@@ -23,7 +23,8 @@ class CaseRouted(EventData):
     """R1–R14: where the case goes and why.
 
     ``detail``: ``cause`` (registration, return, dispute, triage, dispute_decision, reassign, merge),
-    ``evidence``, ``excluded_units``, ``notify``, ``key_case``, ``unit_name``, ``unit_rule``,
+    ``evidence``, ``excluded_units``, ``accused_units`` (the accused units the petition names, resolved to
+    unit ids: none of them may see the case, P2), ``notify``, ``key_case``, ``unit_name``, ``unit_rule``,
     ``place_name``, ``place_source``, ``vocabulary_version``, ``why`` (the explanation in a clerk's words),
     and for later decisions ``reason``, ``previous_unit_id``, ``decided_by_unit``, ``binding``.
     """

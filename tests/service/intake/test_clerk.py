@@ -191,3 +191,23 @@ async def test_every_change_is_in_the_history_at_reporting(tmp_path: Path) -> No
         corrected = next(e for e in events if e["type"] == "xinfang.intake.field_corrected.v1")
         assert corrected["data"]["old_value"] == 2 and corrected["data"]["new_value"] == 6
         assert corrected["actor"] == "clerk-1"
+
+
+async def test_a_clerk_of_another_county_neither_reads_nor_changes_the_case(intake: Intake) -> None:
+    case = await case_of(intake)
+    other = intake.headers("clerk", sub="clerk-wc", unit="370702:petition_bureau")
+    url = f"/petitions/{case['case_id']}"
+    for r in (
+        await intake.client.get(url, headers=other),
+        await intake.client.get(f"/petitions/by-number/{case['case_no']}", headers=other),
+        await intake.client.post(url + "/materials", json={"kind": "letter", "title": "x"}, headers=other),
+        await intake.client.post(url + "/withdraw", json={"reason": "x"}, headers=other),
+        await intake.client.post(url + "/query-code", headers=other),
+    ):
+        assert r.status_code == 404 and r.json()["type"].endswith("/case-not-found"), r.text
+    # the same answer as for a case that does not exist (P3: existence is not revealed)
+    missing = await intake.client.get("/petitions/00000000-0000-4000-8000-000000000000", headers=intake.headers())
+    assert missing.json()["type"] == (await intake.client.get(url, headers=other)).json()["type"]
+    city = intake.headers("clerk", sub="clerk-city", unit="370700:petition_bureau")
+    assert (await intake.client.get(url, headers=city)).status_code == 200  # the city bureau's region
+    assert (await intake.client.get(url, headers=intake.headers())).json()["status"] == "open"

@@ -202,3 +202,14 @@ async def test_two_rows_with_one_ref_register_once(intake: Intake) -> None:
     job = await run_import(intake, to_csv(rows).encode())
     assert (job["created"], job["duplicates"], job["failed"]) == (1, 1, 0), job
     assert await count(intake, petitions) == 1
+
+
+async def test_an_import_is_read_by_the_unit_that_submitted_it(intake: Intake) -> None:
+    job = await run_import(intake, to_csv([row(1)]).encode())
+    url = f"/imports/{job['import_id']}"
+    other = intake.headers("clerk", sub="clerk-wc", unit="370702:petition_bureau")
+    assert (await intake.client.get(url, headers=other)).status_code == 404
+    assert (await intake.client.get(url + "/errors", headers=other)).status_code == 404
+    assert (await intake.client.get(url, headers=intake.headers("clerk", sub="clerk-2"))).status_code == 200
+    admin = intake.headers("admin", sub="ops", unit="370700:petition_bureau")
+    assert (await intake.client.get(url, headers=admin)).status_code == 200

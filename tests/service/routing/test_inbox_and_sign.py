@@ -29,7 +29,9 @@ async def test_a_handler_reads_their_own_units_inbox_only_a_supervisor_any(desk:
 async def test_the_unit_signs_for_its_case_once_and_the_history_says_so(desk: Desk) -> None:
     case_id, _ = await desk.routed(**LAND)
     elsewhere = await desk.routing.post(f"/cases/{case_id}/sign", headers=desk.handler(AGRICULTURE))
-    assert problem(elsewhere, 403)["type"].endswith("/not-assigned-to-unit")
+    assert problem(elsewhere, 404)["type"].endswith("/case-not-found")  # not its case: not even visible (P3)
+    receiving = await desk.routing.post(f"/cases/{case_id}/sign", headers=desk.clerk)
+    assert problem(receiving, 403)["type"].endswith("/not-assigned-to-unit")  # sees it, does not hold it
 
     r = await desk.routing.post(f"/cases/{case_id}/sign", headers=desk.handler(NATURAL_RESOURCES, sub="li-si"))
     assert r.status_code == 200, r.text

@@ -76,7 +76,9 @@ async def test_the_window_skips_the_may_day_holiday_and_counts_the_make_up_satur
 async def test_only_the_unit_holding_the_case_returns_it_with_a_reason(desk: Desk) -> None:
     case_id, _ = await desk.routed(**MISFILED)
     other = await desk.routing.post(f"/cases/{case_id}/return", json={"reason": "x"}, headers=desk.handler(NATURAL_RESOURCES))
-    problem(other, 403)
+    problem(other, 404)  # another department's case is outside its scope (P3)
+    receiving = await desk.routing.post(f"/cases/{case_id}/return", json={"reason": "x"}, headers=desk.clerk)
+    problem(receiving, 403)  # the receiving bureau sees the case but does not hold it
     empty = await desk.routing.post(f"/cases/{case_id}/return", json={"reason": ""}, headers=desk.handler(AGRICULTURE))
     assert problem(empty, 422)["errors"][0]["field"] == "reason"
 

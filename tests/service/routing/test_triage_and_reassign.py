@@ -28,7 +28,7 @@ async def test_a_clerk_of_the_bureau_decides_with_a_reason_that_enters_the_histo
         json={"unit_id": AGRICULTURE, "disposition": "forwarded", "reason": "x"},
         headers=desk.as_("clerk", unit="370783:petition_bureau"),
     )
-    problem(elsewhere, 403)
+    problem(elsewhere, 404)  # another county's case: not visible, so not decided there either
     unknown = await desk.routing.post(
         f"/cases/{case_id}/triage-decision",
         json={"unit_id": "370703:nowhere", "disposition": "forwarded", "reason": "x"},
@@ -85,7 +85,13 @@ async def test_a_supervisor_reassigns_with_a_reason_a_handler_may_not(desk: Desk
         json={"unit_id": AGRICULTURE, "reason": "涉及设施农业用地"},
         headers=desk.as_("supervisor", unit="370783:petition_bureau"),
     )
-    problem(outside, 403)
+    problem(outside, 404)  # another county's case is outside this supervisor's scope
+    not_overseeing = await desk.routing.post(
+        f"/cases/{case_id}/reassign",
+        json={"unit_id": AGRICULTURE, "reason": "涉及设施农业用地"},
+        headers=desk.as_("supervisor", unit=NATURAL_RESOURCES),
+    )
+    assert problem(not_overseeing, 403)["type"].endswith("/outside-supervision")  # sees it, may not move it
 
     r = await desk.routing.post(
         f"/cases/{case_id}/reassign",
