@@ -85,10 +85,15 @@ class Runtime:
 
             await ensure_topics(self.settings.kafka_bootstrap_servers, self.all_topics(), self.settings.partitions)
         await self.publisher.start()
-        for consumer in self.consumers:
-            group = f"{self.settings.topic_prefix}.{self.service}.{consumer.name}"
-            sub = make_subscriber(self.settings, self.bus_db, group, consumer.topics)
-            await sub.start()
+        subscribers = [
+            make_subscriber(
+                self.settings, self.bus_db, f"{self.settings.topic_prefix}.{self.service}.{c.name}", c.topics
+            )
+            for c in self.consumers
+        ]
+        # joined together: each join of a Kafka consumer group can take seconds
+        await asyncio.gather(*(sub.start() for sub in subscribers))
+        for consumer, sub in zip(self.consumers, subscribers, strict=True):
             self.runners.append(
                 ConsumerRunner(self.db, consumer, sub, max_attempts=self.settings.consumer_max_attempts)
             )

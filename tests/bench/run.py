@@ -124,8 +124,7 @@ def bench_stack(kind: str, n: int, concurrency: int) -> dict[str, float]:
                 env[f"XINFANG_{s.upper()}_DATABASE_URL"] = stack.enter_context(postgres_database())
         procs = ServiceProcesses(env, data)
         stack.callback(procs.stop_all)
-        for s in SERVICES:
-            procs.start(s)
+        procs.start_all()
         return asyncio.run(_load(procs, n, concurrency))
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from shared.settings import SERVICES, Settings
+from shared.settings import Settings
 from tests.support.backends import postgres_database
 from tests.support.petitions import petition_body
 from tests.support.system import ServiceProcesses, token
@@ -42,8 +42,7 @@ def system(kafka_bootstrap: str, tmp_path: Path) -> Iterator[ServiceProcesses]:
             tmp_path,
         )
         try:
-            for service in SERVICES:
-                procs.start(service)
+            procs.start_all()
             yield procs
         finally:
             procs.stop_all()

@@ -167,8 +167,7 @@ def pg_system(kafka_bootstrap: str, tmp_path: Path) -> Iterator[tuple[ServicePro
         env.update({f"XINFANG_{s.upper()}_DATABASE_URL": u for s, u in urls.items()})
         procs = ServiceProcesses(env, tmp_path)
         try:
-            for service in SERVICES:
-                procs.start(service)
+            procs.start_all()
             yield procs, urls
         finally:
             procs.stop_all()
@@ -190,8 +189,7 @@ def test_postgres_tables_kafka_messages_and_logs_hold_no_readable_id_or_phone(
 def test_sqlite_files_and_logs_of_the_embedded_system_hold_no_readable_id_or_phone(tmp_path: Path) -> None:
     procs = ServiceProcesses({"XINFANG_LOG_LEVEL": "DEBUG"}, tmp_path)
     try:
-        for service in SERVICES:
-            procs.start(service)
+        procs.start_all()
         _drive(procs)
     finally:
         procs.stop_all()

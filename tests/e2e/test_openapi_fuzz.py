@@ -26,8 +26,7 @@ CHECKS = "not_a_server_error,response_schema_conformance,content_type_conformanc
 def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServiceProcesses]:
     procs = ServiceProcesses({"XINFANG_LOG_LEVEL": "WARNING"}, tmp_path_factory.mktemp("fuzz"))
     try:
-        for service in SERVICES:
-            procs.start(service)
+        procs.start_all()
         clerk = {"Authorization": f"Bearer {token(Settings())}"}
         r = httpx.post(f"{procs.url('intake')}/petitions", json=petition_body(), headers=clerk, timeout=10)
         assert r.status_code == 201, r.text  # some data for the fuzzer to find

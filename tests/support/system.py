@@ -107,14 +107,27 @@ class ServiceProcesses:
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.ports[service]}"
 
-    def start(self, service: str) -> None:
+    def launch(self, service: str) -> None:
         log = open(self.data_dir / f"{service}.log", "ab")  # noqa: SIM115
         self.procs[service] = subprocess.Popen(
             [sys.executable, "-m", "shared.cli", "serve", service], env=self.env, stdout=log, stderr=subprocess.STDOUT
         )
+
+    def wait_ready(self, service: str) -> None:
         if not wait_for_port(self.ports[service], timeout=60):
             tail = (self.data_dir / f"{service}.log").read_text(errors="replace")[-3000:]
             raise AssertionError(f"{service} did not start:\n{tail}")
+
+    def start(self, service: str) -> None:
+        self.launch(service)
+        self.wait_ready(service)
+
+    def start_all(self) -> None:
+        """All four at once (each may spend seconds joining its consumer groups)."""
+        for service in SERVICES:
+            self.launch(service)
+        for service in SERVICES:
+            self.wait_ready(service)
 
     def kill(self, service: str) -> None:
         """SIGKILL: no shutdown hooks, as a crash or an OOM kill."""
