@@ -9,6 +9,7 @@ from sqlalchemy import select
 from services.reporting.tables import history
 from shared.scope.policy import Viewer
 from shared.scope.queries import visible
+from shared.scope.tables import case_scope
 from shared.store.db import Database
 
 
@@ -24,3 +25,16 @@ async def case_history(db: Database, case_id: str, viewer: Viewer) -> list[dict[
             )
         ).all()
     return [r.envelope for r in rows]
+
+
+async def visible_case_ids(db: Database, viewer: Viewer, case_ids: set[str]) -> set[str]:
+    """Which of ``case_ids`` the viewer may see (P3): other cases an event links to are shown only then."""
+    if not case_ids:
+        return set()
+    async with db.read() as conn:
+        rows = await conn.execute(
+            select(case_scope.c.case_id).where(
+                case_scope.c.case_id.in_(sorted(case_ids)), visible(viewer, case_scope.c.case_id)
+            )
+        )
+        return {r.case_id for r in rows}

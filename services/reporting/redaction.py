@@ -15,6 +15,11 @@ from shared.privacy.tokens import is_token
 
 PERSONAL_LISTS = ("petitioners",)
 
+#: fields by which an event points at *other* cases (R12 repeats and merges, collective clusters)
+LINKED_CASE_FIELDS = ("original_case_id", "candidate_case_id", "linked_case_ids")
+#: the case number that travels with a linked case id
+LINKED_CASE_NUMBERS = {"candidate_case_id": "candidate_case_no"}
+
 
 def _mask_value(field: str, value: Any) -> Any:
     if not isinstance(value, str) or not value:
@@ -50,4 +55,36 @@ def redact_event(envelope: dict[str, Any]) -> dict[str, Any]:
     for key in PERSONAL_LISTS:
         if isinstance(data.get(key), list):
             data[key] = [redact_person(p) if isinstance(p, dict) else p for p in data[key]]
+    return {**envelope, "data": data}
+
+
+def linked_case_ids(envelope: dict[str, Any]) -> set[str]:
+    data = envelope.get("data")
+    if not isinstance(data, dict):
+        return set()
+    found: set[str] = set()
+    for key in LINKED_CASE_FIELDS:
+        value = data.get(key)
+        if isinstance(value, str):
+            found.add(value)
+        elif isinstance(value, list):
+            found.update(v for v in value if isinstance(v, str))
+    return found - {envelope.get("subject")}
+
+
+def withhold_unseen_links(envelope: dict[str, Any], seen: set[str]) -> dict[str, Any]:
+    """P3: a link to a case outside the viewer's scope is withheld (its id and number), the event stays."""
+    hidden = linked_case_ids(envelope) - seen
+    if not hidden:
+        return envelope
+    data = dict(envelope["data"])
+    for key in LINKED_CASE_FIELDS:
+        value = data.get(key)
+        if isinstance(value, str) and value in hidden:
+            data[key] = None
+            if key in LINKED_CASE_NUMBERS:
+                data[LINKED_CASE_NUMBERS[key]] = None
+        elif isinstance(value, list):
+            data[key] = [v for v in value if v not in hidden]
+    data["links_withheld"] = len(hidden)
     return {**envelope, "data": data}
