@@ -20,6 +20,7 @@ from services.intake.handlers.imports import ImportRunner
 from services.intake.handlers.maintenance import digest_legacy_query_codes, run_retention
 from services.intake.handlers.progress import progress_handler
 from services.intake.keys import IntakeKeys
+from shared.calendar.statutory import StatutoryCalendar
 from shared.clock import Clock
 from shared.consumers.runner import Consumer
 from shared.privacy.vault import Vault
@@ -77,7 +78,11 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         clock=clock,
     )
     runtime = app.state.runtime
-    intake = Intake(runtime, directory, keys, Vault.from_settings(runtime.db, settings, clock=runtime.clock))
+    calendar_dir = settings.directory_dir / "calendar"
+    calendar = StatutoryCalendar.from_directory(calendar_dir) if calendar_dir.is_dir() else StatutoryCalendar()
+    intake = Intake(
+        runtime, directory, keys, Vault.from_settings(runtime.db, settings, clock=runtime.clock), calendar
+    )
     runner = ImportRunner(intake)
     app.state.intake = intake
     app.state.intake_limits = IntakeLimits()

@@ -7,9 +7,9 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from services.supervision.api import clocks
-from services.supervision.domain.calendar import StatutoryCalendar
 from services.supervision.domain.policies import load_policies
 from services.supervision.handlers.clocks import Deadlines, case_events_handler
+from shared.calendar.statutory import StatutoryCalendar
 from shared.clock import Clock
 from shared.consumers.runner import Consumer
 from shared.runtime import Runtime

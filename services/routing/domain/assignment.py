@@ -25,7 +25,8 @@ from typing import Any, Literal
 from services.routing.domain.decision import RoutingDecision
 from services.routing.domain.directory import Directory, Unit
 from services.routing.domain.rules import dispute_bureau
-from services.routing.domain.working_days import RETURN_WORKING_DAYS, WorkingCalendar, return_deadline
+from services.routing.domain.working_days import RETURN_WORKING_DAYS, return_deadline
+from shared.calendar.statutory import StatutoryCalendar
 
 #: dispositions a unit signs for (签收)
 SIGNABLE = frozenset({"forwarded", "assigned", "diverted", "recorded"})
@@ -233,7 +234,7 @@ def decide_return(
     unit_id: str,
     reason: str,
     at: datetime,
-    calendar: WorkingCalendar,
+    calendar: StatutoryCalendar,
     directory: Directory,
 ) -> Returned:
     """R13 退回: within 5 working days of receiving the case, with a reason; never a binding placement."""

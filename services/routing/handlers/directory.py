@@ -22,10 +22,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.routing.domain.classifier import Classifier
 from services.routing.domain.directory import Directory, parse_directory
-from services.routing.domain.errors import DataFileError
 from services.routing.domain.vocabulary import Vocabulary, parse_vocabulary
-from services.routing.domain.working_days import WorkingCalendar, YearSchedule, parse_year_file
 from services.routing.queries import latest_event, stream_versions
+from shared.calendar.errors import CalendarFileError
+from shared.calendar.statutory import StatutoryCalendar
 from shared.events.catalogue.routing import DirectoryPublished, VocabularyPublished
 from shared.recorder import SYSTEM, Actor, record
 from shared.runtime import Runtime
@@ -84,7 +84,7 @@ class DirectoryHolder:
     def __init__(self, runtime: Runtime, source_dir: Path) -> None:
         self.runtime = runtime
         self.source_dir = source_dir
-        self.calendar = WorkingCalendar.statutory(_year_files(source_dir / "calendar"))
+        self.calendar = _statutory_calendar(source_dir / "calendar")
         self._current: Current | None = None
         self._seqs: tuple[int, int] = (0, 0)
 
@@ -227,14 +227,13 @@ class DirectoryHolder:
         return vocabulary, version, True
 
 
-def _year_files(folder: Path) -> list[YearSchedule]:
-    """Statutory calendar years an operator loaded (``<year>.yaml``), shared with supervision."""
-    out: list[YearSchedule] = []
+def _statutory_calendar(folder: Path) -> StatutoryCalendar:
+    """The package's calendar plus the years an operator loaded (``<year>.yaml``, shared with supervision).
+    A broken year file is reported and left out: routing keeps working on the package's calendar."""
     if not folder.is_dir():
-        return out
-    for path in sorted(folder.glob("[0-9][0-9][0-9][0-9].yaml")):
-        try:
-            out.append(parse_year_file(path.read_text(encoding="utf-8"), path.name))
-        except DataFileError as exc:
-            log.warning("calendar year file skipped: %s", "; ".join(exc.problems))
-    return out
+        return StatutoryCalendar()
+    try:
+        return StatutoryCalendar.from_directory(folder)
+    except CalendarFileError as exc:
+        log.warning("calendar year files skipped: %s", "; ".join(exc.problems))
+        return StatutoryCalendar()

@@ -11,9 +11,10 @@ from sqlalchemy import insert, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.routing.domain.assignment import RETURNABLE, Entry
-from services.routing.domain.working_days import WorkingCalendar, return_deadline
+from services.routing.domain.working_days import return_deadline
 from services.routing.queries import assignment_row
 from services.routing.tables import assignments
+from shared.calendar.statutory import StatutoryCalendar
 from shared.events.catalogue.routing import CaseRouted, CaseSigned
 from shared.events.envelope import CloudEvent
 
@@ -33,7 +34,7 @@ async def project(
     conn: AsyncConnection,
     case_id: str,
     envelopes: Sequence[CloudEvent],
-    calendar: WorkingCalendar,
+    calendar: StatutoryCalendar,
     *,
     petition: dict[str, Any] | None = None,
 ) -> None:
@@ -75,7 +76,7 @@ async def project(
         await conn.execute(update(assignments).where(assignments.c.case_id == case_id).values(**values))
 
 
-def _deadline(disposition: str, at: datetime, calendar: WorkingCalendar) -> datetime | None:
+def _deadline(disposition: str, at: datetime, calendar: StatutoryCalendar) -> datetime | None:
     return return_deadline(at, calendar) if disposition in RETURNABLE else None
 
 

@@ -19,7 +19,6 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from services.supervision.domain.calendar import CalendarWarning, StatutoryCalendar
 from services.supervision.domain.commands import (
     CancelClock,
     ClockCommand,
@@ -42,7 +41,7 @@ from services.supervision.domain.events import (
     ClockStopped,
     Outcome,
 )
-from services.supervision.domain.periods import (
+from shared.calendar.periods import (
     Deadline,
     PeriodUnit,
     deadline_on,
@@ -51,6 +50,7 @@ from services.supervision.domain.periods import (
     period_end,
     require_aware,
 )
+from shared.calendar.statutory import CalendarWarning, StatutoryCalendar
 
 Status = Literal["running", "paused", "stopped", "cancelled"]
 ClockStateName = Literal["running", "paused", "met", "overdue", "met_late", "cancelled"]

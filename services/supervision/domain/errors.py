@@ -29,9 +29,5 @@ class DataFileError(ValueError):
         super().__init__(f"{origin}: {len(self.problems)} problem(s):\n{lines}")
 
 
-class CalendarFileError(DataFileError):
-    """A calendar year file is invalid."""
-
-
 class PolicyFileError(DataFileError):
     """The clock policy file is invalid."""

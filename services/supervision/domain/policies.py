@@ -19,7 +19,7 @@ from typing import Any, cast
 import yaml
 
 from services.supervision.domain.errors import PolicyFileError
-from services.supervision.domain.periods import PERIOD_UNITS, PeriodUnit
+from shared.calendar.periods import PERIOD_UNITS, PeriodUnit
 
 FORMAT_VERSION = 1
 EVENT_NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")

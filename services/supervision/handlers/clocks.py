@@ -3,7 +3,7 @@
 D1 (dispatch) starts at the real receipt time (D8: a backdated registration runs from when the
 petition was received) and is met when routing forwards or assigns the case; D2 (acceptance) then
 starts for the competent unit. Lengths come from ``data/clock_policies.yaml``, deadlines from the
-statutory calendar (``services/supervision/domain/periods.py``).
+statutory calendar (``shared/calendar/periods.py``).
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from datetime import datetime
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.supervision.domain.calendar import StatutoryCalendar
-from services.supervision.domain.periods import period_end
 from services.supervision.domain.policies import PolicySet
 from services.supervision.tables import clocks
+from shared.calendar.periods import period_end
+from shared.calendar.statutory import StatutoryCalendar
 from shared.events.catalogue.intake import PetitionRegistered
 from shared.events.catalogue.routing import CaseRouted
 from shared.events.catalogue.supervision import ClockStarted, ClockStopped

@@ -23,7 +23,7 @@ from services.routing.domain.assignment import (
 )
 from services.routing.domain.directory import Directory
 from services.routing.domain.rules import dispute_bureau
-from services.routing.domain.working_days import WorkingCalendar
+from shared.calendar.statutory import StatutoryCalendar
 
 CST = timezone(timedelta(hours=8))
 MONDAY = datetime(2026, 3, 2, 10, 0, tzinfo=CST)
@@ -32,8 +32,8 @@ AG = "370703:agriculture_rural"
 
 
 @pytest.fixture(scope="module")
-def calendar() -> WorkingCalendar:
-    return WorkingCalendar.statutory()
+def calendar() -> StatutoryCalendar:
+    return StatutoryCalendar()
 
 
 def routed(unit: str, disposition: str = "forwarded", at: datetime = MONDAY, **detail: Any) -> Entry:
@@ -71,7 +71,7 @@ def test_a_case_in_triage_is_not_signed_for() -> None:
     assert refused.value.kind == "conflict"
 
 
-def test_a_first_return_within_five_working_days_excludes_the_unit(directory: Directory, calendar: WorkingCalendar) -> None:
+def test_a_first_return_within_five_working_days_excludes_the_unit(directory: Directory, calendar: StatutoryCalendar) -> None:
     state = fold([routed(NR)])
     ret = decide_return(state, NR, "不属本部门职责", MONDAY + timedelta(days=7, hours=13), calendar, directory)
     assert ret.deadline == datetime(2026, 3, 10, 0, 0, tzinfo=CST)
@@ -80,7 +80,7 @@ def test_a_first_return_within_five_working_days_excludes_the_unit(directory: Di
 
 
 def test_a_return_after_five_working_days_is_refused_citing_r13_and_the_deadline(
-    directory: Directory, calendar: WorkingCalendar
+    directory: Directory, calendar: StatutoryCalendar
 ) -> None:
     state = fold([routed(NR)])
     with pytest.raises(Refused) as late:
@@ -90,14 +90,14 @@ def test_a_return_after_five_working_days_is_refused_citing_r13_and_the_deadline
     assert "5个工作日" in late.value.message
 
 
-def test_a_return_needs_a_reason(directory: Directory, calendar: WorkingCalendar) -> None:
+def test_a_return_needs_a_reason(directory: Directory, calendar: StatutoryCalendar) -> None:
     with pytest.raises(Refused) as refused:
         decide_return(fold([routed(NR)]), NR, "  ", MONDAY, calendar, directory)
     assert refused.value.kind == "invalid"
 
 
 def test_a_second_return_is_a_dispute_for_the_city_bureau_above_two_county_departments(
-    directory: Directory, calendar: WorkingCalendar
+    directory: Directory, calendar: StatutoryCalendar
 ) -> None:
     state = fold(
         [
@@ -112,7 +112,7 @@ def test_a_second_return_is_a_dispute_for_the_city_bureau_above_two_county_depar
     assert "不得再退回" in ret.dispute_sentence
 
 
-def test_a_return_of_a_case_a_clerk_placed_is_a_dispute_at_once(directory: Directory, calendar: WorkingCalendar) -> None:
+def test_a_return_of_a_case_a_clerk_placed_is_a_dispute_at_once(directory: Directory, calendar: StatutoryCalendar) -> None:
     state = fold(
         [
             routed("370703:petition_bureau", "triage"),
@@ -154,7 +154,7 @@ def disputed_history() -> list[Entry]:
 
 
 def test_only_the_deciding_bureau_decides_a_dispute_and_its_decision_is_binding(
-    directory: Directory, calendar: WorkingCalendar
+    directory: Directory, calendar: StatutoryCalendar
 ) -> None:
     state = fold(disputed_history())
     assert state.disputed and state.dispute_bureau == "370700:petition_bureau"

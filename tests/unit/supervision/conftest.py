@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from services.supervision.domain.calendar import StatutoryCalendar
-from services.supervision.domain.calendar_years import load_year_file
 from services.supervision.domain.policies import PolicySet, load_policies
+from shared.calendar.statutory import StatutoryCalendar
+from shared.calendar.years import load_year_file
 from tests.unit.supervision.helpers import FIXTURES, REPO
 
 

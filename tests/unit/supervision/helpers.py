@@ -6,10 +6,10 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from services.supervision.domain.calendar import StatutoryCalendar
 from services.supervision.domain.clocks import ClockState, decide, evolve
 from services.supervision.domain.commands import ClockCommand, StartClock
 from services.supervision.domain.policies import ClockPolicy
+from shared.calendar.statutory import StatutoryCalendar
 
 REPO = Path(__file__).resolve().parents[3]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -9,8 +9,8 @@ from pathlib import Path
 import chinese_calendar
 import pytest
 
-from services.supervision.domain.calendar import CalendarWarning, StatutoryCalendar
-from services.supervision.domain.calendar_years import parse_year_text
+from shared.calendar.statutory import CalendarWarning, StatutoryCalendar
+from shared.calendar.years import parse_year_text
 from tests.unit.supervision.helpers import FIXTURES
 
 

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from services.supervision.domain.calendar_years import (
+from shared.calendar.errors import CalendarFileError
+from shared.calendar.years import (
     is_year_file,
     load_year_directory,
     load_year_file,
     parse_year_schedule,
     parse_year_text,
 )
-from services.supervision.domain.errors import CalendarFileError
 from tests.unit.supervision.helpers import FIXTURES, REPO
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from services.supervision.domain.calendar import StatutoryCalendar
 from services.supervision.domain.clocks import ClockState, decide, view
 from services.supervision.domain.commands import PauseClock, ResumeClock, StopClock
 from services.supervision.domain.errors import DomainError
 from services.supervision.domain.policies import PolicySet
+from shared.calendar.statutory import StatutoryCalendar
 from tests.unit.supervision.helpers import apply, sh, started
 
 DAY_MS = 24 * 3600 * 1000

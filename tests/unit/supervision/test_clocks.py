@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from services.supervision.domain.calendar import StatutoryCalendar
 from services.supervision.domain.clocks import ClockState, decide, evolve, fold, view
 from services.supervision.domain.commands import (
     CancelClock,
@@ -20,6 +19,7 @@ from services.supervision.domain.commands import (
 from services.supervision.domain.errors import DomainError
 from services.supervision.domain.events import ClockStarted, ClockStopped
 from services.supervision.domain.policies import PolicySet
+from shared.calendar.statutory import StatutoryCalendar
 from tests.unit.supervision.helpers import apply, sh, started
 
 

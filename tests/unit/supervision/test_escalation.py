@@ -13,11 +13,11 @@ from services.supervision.domain.actions import (
     SupervisionAction,
     Urge,
 )
-from services.supervision.domain.calendar import StatutoryCalendar
 from services.supervision.domain.clocks import ClockState
 from services.supervision.domain.commands import ExtendClock, PauseClock, StopClock
 from services.supervision.domain.escalation import due_actions, next_check_at
 from services.supervision.domain.policies import PolicySet, SupervisionThresholds
+from shared.calendar.statutory import StatutoryCalendar
 from tests.unit.supervision.helpers import apply, sh, started
 
 # D2 acceptance clock started 2026-03-02 10:00: day 15 is Tuesday 03-17, due 2026-03-18 00:00.

@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 
 from services.supervision.domain.actions import AssignLeaderOwner
-from services.supervision.domain.calendar import StatutoryCalendar
 from services.supervision.domain.clocks import ClockState
 from services.supervision.domain.escalation import due_actions
 from services.supervision.domain.leader_ownership import (
@@ -17,6 +16,7 @@ from services.supervision.domain.leader_ownership import (
     leader_ownership_reasons,
 )
 from services.supervision.domain.policies import PolicySet
+from shared.calendar.statutory import StatutoryCalendar
 from tests.unit.supervision.helpers import sh, started
 
 NOW = sh(2026, 3, 10)

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from services.supervision.domain.calendar import CalendarWarning, StatutoryCalendar
-from services.supervision.domain.periods import deadline_on, end_of_day, extend_period, local_date, period_end
+from shared.calendar.periods import deadline_on, end_of_day, extend_period, local_date, period_end
+from shared.calendar.statutory import CalendarWarning, StatutoryCalendar
 from tests.unit.supervision.helpers import sh
 
 

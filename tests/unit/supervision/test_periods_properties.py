@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.supervision.domain.calendar import StatutoryCalendar
-from services.supervision.domain.periods import SHANGHAI, extend_period, local_date, period_end
+from shared.calendar.periods import SHANGHAI, extend_period, local_date, period_end
+from shared.calendar.statutory import StatutoryCalendar
 
 CALENDAR = StatutoryCalendar()
 

@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from services.supervision.domain.calendar import StatutoryCalendar
 from services.supervision.domain.errors import PolicyFileError
-from services.supervision.domain.periods import period_end
 from services.supervision.domain.policies import PolicySet, parse_policies_text
+from shared.calendar.periods import period_end
+from shared.calendar.statutory import StatutoryCalendar
 from tests.unit.supervision.helpers import REPO, sh
 
 POLICY_TEXT = (REPO / "data" / "clock_policies.yaml").read_text(encoding="utf-8")

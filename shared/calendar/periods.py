@@ -20,7 +20,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Literal, get_args
 from zoneinfo import ZoneInfo
 
-from services.supervision.domain.calendar import CalendarWarning, StatutoryCalendar
+from shared.calendar.statutory import CalendarWarning, StatutoryCalendar
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -34,7 +34,7 @@ from typing import Any
 
 import yaml
 
-from services.supervision.domain.errors import CalendarFileError
+from shared.calendar.errors import CalendarFileError
 
 FORMAT_VERSION = 1
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

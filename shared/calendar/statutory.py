@@ -20,7 +20,7 @@ from typing import Literal
 
 import chinese_calendar
 
-from services.supervision.domain.calendar_years import YearSchedule, load_year_directory
+from shared.calendar.years import YearSchedule, load_year_directory
 
 DaySource = Literal["year_file", "package", "weekday_fallback"]
 DayKind = Literal["holiday", "make_up_workday", "weekend", "weekday"]
@@ -96,7 +96,7 @@ class StatutoryCalendar:
     def from_directory(cls, directory: Path) -> StatutoryCalendar:
         """The package's calendar plus every ``<year>.yaml`` in ``directory`` (``data/calendar``).
 
-        Raises :class:`~services.supervision.domain.errors.CalendarFileError` naming the file and
+        Raises :class:`~shared.calendar.errors.CalendarFileError` naming the file and
         every problem in it.
         """
         return cls(load_year_directory(directory))
