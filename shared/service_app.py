@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -56,6 +56,7 @@ def build_service_app(
     consumers: Callable[[Runtime], list[Consumer]] = lambda _rt: [],
     clock: Clock | None = None,
     on_start: Callable[[Runtime], object] | None = None,
+    body_limits: Mapping[tuple[str, str], int] | None = None,
 ) -> FastAPI:
     runtime = Runtime(service, settings, [service_history(package_dir)], clock or SystemClock())
     runtime.consumers = consumers(runtime)
@@ -75,7 +76,14 @@ def build_service_app(
             gauges.cancel()
             await runtime.stop()
 
-    app = base_app(service, settings, title=f"xinfang {service}", lifespan=lifespan, description=description)
+    app = base_app(
+        service,
+        settings,
+        title=f"xinfang {service}",
+        lifespan=lifespan,
+        description=description,
+        body_limits=body_limits,
+    )
     install_log_scrubber()  # P1: no readable ID number or phone in any log line
     app.state.runtime = runtime
     for router in routers:

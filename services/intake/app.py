@@ -9,8 +9,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
-from starlette.middleware import Middleware
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from services.intake.api import access_log, api_keys, imports, open311, petitions, public
 from services.intake.api.deps import IntakeLimits
@@ -28,31 +26,9 @@ from shared.runtime import Runtime
 from shared.scope.projection import scope_consumer
 from shared.service_app import build_service_app
 from shared.settings import Settings
-from shared.web.limits import BodySizeLimitMiddleware
 
 #: Largest upload ``POST /imports`` accepts (other requests keep ``XINFANG_MAX_BODY_BYTES``).
 IMPORT_MAX_BYTES = 256 * 1024 * 1024
-
-
-class BodySizeLimitWithImports:
-    """The body limit of every service, with a larger one for ``POST /imports`` (a file of thousands of rows)."""
-
-    def __init__(self, app: ASGIApp, max_bytes: int, import_max_bytes: int = IMPORT_MAX_BYTES) -> None:
-        self.default = BodySizeLimitMiddleware(app, max_bytes=max_bytes)
-        self.imports = BodySizeLimitMiddleware(app, max_bytes=max(max_bytes, import_max_bytes))
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope.get("method") == "POST" and scope.get("path") == "/imports":
-            await self.imports(scope, receive, send)
-        else:
-            await self.default(scope, receive, send)
-
-
-def _allow_large_imports(app: FastAPI, settings: Settings) -> None:
-    for index, middleware in enumerate(app.user_middleware):
-        cls: object = middleware.cls
-        if cls is BodySizeLimitMiddleware:
-            app.user_middleware[index] = Middleware(BodySizeLimitWithImports, max_bytes=settings.max_body_bytes)
 
 
 def consumers(runtime: Runtime) -> list[Consumer]:
@@ -76,6 +52,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         routers=[petitions.router, public.router, open311.router, imports.router, api_keys.router, access_log.router],
         consumers=consumers,
         clock=clock,
+        body_limits={("POST", "/imports"): IMPORT_MAX_BYTES},  # a file of thousands of paper records
     )
     runtime = app.state.runtime
     calendar_dir = settings.directory_dir / "calendar"
@@ -87,7 +64,6 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.intake = intake
     app.state.intake_limits = IntakeLimits()
     app.state.imports = runner
-    _allow_large_imports(app, settings)
 
     service_lifespan = app.router.lifespan_context
 

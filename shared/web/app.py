@@ -9,7 +9,7 @@ error; and the routes ``/healthz``, ``/readyz`` and ``/metrics``. ``app.state`` 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
@@ -34,12 +34,14 @@ def base_app(
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[Any]] | None = None,
     authenticator: TokenVerifier | None = None,
     configure_logs: bool = True,
+    body_limits: Mapping[tuple[str, str], int] | None = None,
 ) -> FastAPI:
     """A FastAPI app with problems, logging, metrics, health, body limit and auth wired in.
 
     ``lifespan`` is the service's start-up/shut-down context (open the database, start consumers,
     register readiness checks). ``authenticator`` replaces the one ``settings`` ask for (tests).
-    ``configure_logs=False`` leaves the process's logging configuration alone.
+    ``configure_logs=False`` leaves the process's logging configuration alone. ``body_limits`` gives
+    single routes, keyed ``(method, path)``, a body limit other than ``XINFANG_MAX_BODY_BYTES``.
     """
     if configure_logs:
         configure_logging(service_name, settings.log_level)
@@ -57,7 +59,7 @@ def base_app(
     readiness_checks(app)
 
     install_problem_handlers(app)  # innermost middleware: unhandled exception -> 500 problem
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes, overrides=body_limits)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(RequestLoggingMiddleware, service=service_name)  # outermost
 

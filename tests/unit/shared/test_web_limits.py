@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import httpx
-from fastapi import Depends, FastAPI
+from fastapi import Depends, FastAPI, Request
+from fastapi.testclient import TestClient
 
-from shared.web.limits import TokenBucketLimiter, rate_limit
+from shared.web.limits import BodySizeLimitMiddleware, TokenBucketLimiter, rate_limit
 from shared.web.problems import install_problem_handlers
 from tests.unit.shared.conftest import assert_problem
 
@@ -87,3 +88,20 @@ def test_limiter_forgets_the_least_recent_keys_beyond_max_keys() -> None:
     limiter.acquire("b")
     limiter.acquire("c")  # evicts "a"
     assert limiter.acquire("a") == 0.0
+
+
+
+async def _body_size(request: Request) -> dict[str, int]:
+    return {"bytes": len(await request.body())}
+
+
+def test_a_route_with_its_own_limit_accepts_more_and_the_others_keep_the_default() -> None:
+    app = FastAPI()
+    app.add_api_route("/upload", _body_size, methods=["POST"])
+    app.add_api_route("/note", _body_size, methods=["POST"])
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=100, overrides={("POST", "/upload"): 1000})
+    client = TestClient(app)
+    assert client.post("/upload", content=b"x" * 500).json() == {"bytes": 500}
+    refused = client.post("/note", content=b"x" * 500)
+    assert refused.status_code == 413 and "100 bytes" in refused.json()["detail"]
+    assert client.post("/upload", content=b"x" * 1500).status_code == 413
