@@ -8,14 +8,10 @@ to 18 characters, so one person has one key whichever card they show.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-#: weight of position i is 2**(17-i) mod 11
-WEIGHTS: tuple[int, ...] = tuple(pow(2, 17 - i, 11) for i in range(17))
-CHECK_CHARACTERS = "10X98765432"
+from shared.privacy.normalize import check_character, clean_id_number, upgrade_legacy
 
 #: First two digits of the address code: provinces of GB/T 2260, with 71/81/82/83 for Taiwan, Hong Kong
 #: and Macao. Permanent-residence cards of foreigners (2023 version) start with 9.
@@ -25,7 +21,6 @@ PROVINCE_CODES: frozenset[str] = frozenset(
 )
 EARLIEST_BIRTH = date(1900, 1, 1)
 
-_SEPARATORS = re.compile(r"[\s\-]+")
 
 
 class IdNumberError(ValueError):
@@ -48,23 +43,8 @@ class ResidentId:
     legacy: bool  # written in the 15-digit form
 
 
-def normalize_id_number(raw: str) -> str:
-    """Full-width digits folded, spaces and dashes removed, ``x`` upper-cased."""
-    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", raw)).upper()
-
-
-def check_character(first17: str) -> str:
-    """The MOD 11-2 check character for the first 17 digits."""
-    if len(first17) != 17 or not first17.isdigit():
-        raise ValueError("the check character needs exactly 17 digits")
-    total = sum(int(digit) * weight for digit, weight in zip(first17, WEIGHTS, strict=True))
-    return CHECK_CHARACTERS[total % 11]
-
-
-def upgrade_legacy(number15: str) -> str:
-    """The 18-character form of a 15-digit number: century 19 inserted, check character appended."""
-    first17 = number15[:6] + "19" + number15[6:]
-    return first17 + check_character(first17)
+#: full-width digits folded, spaces and dashes removed, ``x`` upper-cased (no legacy upgrade)
+normalize_id_number = clean_id_number
 
 
 def parse_id_number(raw: str, *, today: date) -> ResidentId:

@@ -8,16 +8,12 @@ landline.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-_SEPARATORS = re.compile(r"[\s\-.()（）]+")
-_MOBILE = re.compile(r"1[3-9]\d{9}")
-#: 010 and 02x have 3-digit area codes (with the 0), all others 4; local numbers have 7 or 8 digits and
-#: do not start with 0 or 1.
-_LANDLINE = re.compile(r"(0(?:10|2\d|[3-9]\d{2}))([2-9]\d{6,7})")
+from shared.privacy.normalize import LANDLINE as _LANDLINE
+from shared.privacy.normalize import MOBILE as _MOBILE
+from shared.privacy.normalize import PHONE_SEPARATORS, fold, split_country_code
 
 
 class PhoneError(ValueError):
@@ -42,14 +38,7 @@ class Phone:
 
 def parse_phone(raw: str) -> Phone:
     """Check a phone number. Raises :class:`PhoneError`."""
-    text = _SEPARATORS.sub("", unicodedata.normalize("NFKC", raw))
-    international = False
-    if text.startswith("+86"):
-        text, international = text[3:], True
-    elif text.startswith("0086"):
-        text, international = text[4:], True
-    elif text.startswith("86") and len(text) == 13 and text[2] == "1":
-        text = text[2:]
+    text, international = split_country_code(PHONE_SEPARATORS.sub("", fold(raw)))
     if not text.isdigit():
         raise PhoneError("phone_characters", "电话号码只能包含数字 / a phone number has digits only")
     if _MOBILE.fullmatch(text):
